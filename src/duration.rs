@@ -1,0 +1,208 @@
+//! Human time spans: parsing `"1h30m"` from plans and printing `"14 h 20 m"` in reports.
+//!
+//! Everything inside rtosim counts time in seconds as `f64`; this module is the only place that
+//! knows about units, so plans, tables and charts agree on how a time is written.
+
+use std::fmt::Write as _;
+
+/// Why a time span could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpanError {
+    /// The text was empty.
+    #[error("empty time")]
+    Empty,
+    /// A number without a unit, such as `"90"`.
+    #[error("\"{0}\" has no unit")]
+    MissingUnit(String),
+    /// A unit rtosim does not know, such as `"5y"`.
+    #[error("unknown unit \"{unit}\" in \"{text}\"")]
+    UnknownUnit {
+        /// The unit as written.
+        unit: String,
+        /// The whole text.
+        text: String,
+    },
+    /// Something that is not a number where a number belongs.
+    #[error("\"{0}\" is not a time")]
+    Malformed(String),
+    /// A time too large to be meaningful (more than 100 years).
+    #[error("\"{0}\" is too long (more than 100 years)")]
+    TooLarge(String),
+}
+
+impl SpanError {
+    /// A hint on how to write a time, shown under the error.
+    pub fn hint(&self) -> &'static str {
+        "write a time as a number and a unit, such as \"90s\", \"20m\", \"1h30m\" or \"2d\""
+    }
+}
+
+/// Longest accepted span: anything beyond a century is a typo, and it keeps arithmetic finite.
+const MAX_SECONDS: f64 = 100.0 * 365.25 * 86_400.0;
+
+/// Parses a time span such as `"90s"`, `"20m"`, `"1h30m"`, `"1.5h"`, `"2d"` or `"0s"` into seconds.
+///
+/// Components are a non-negative decimal number followed by one of `s`, `m`, `h`, `d`; they add up.
+/// White space between components is allowed.
+pub fn parse_span(text: &str) -> Result<f64, SpanError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(SpanError::Empty);
+    }
+    let mut total = 0.0;
+    let mut rest = trimmed;
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if number_len == 0 {
+            return Err(SpanError::Malformed(trimmed.to_string()));
+        }
+        let number: f64 = rest[..number_len]
+            .parse()
+            .map_err(|_| SpanError::Malformed(trimmed.to_string()))?;
+        rest = &rest[number_len..];
+        let unit_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        let scale = match unit {
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3_600.0,
+            "d" => 86_400.0,
+            "" => return Err(SpanError::MissingUnit(trimmed.to_string())),
+            other => {
+                return Err(SpanError::UnknownUnit {
+                    unit: other.to_string(),
+                    text: trimmed.to_string(),
+                });
+            }
+        };
+        total += number * scale;
+        rest = &rest[unit_len..];
+    }
+    if !total.is_finite() || total > MAX_SECONDS {
+        return Err(SpanError::TooLarge(trimmed.to_string()));
+    }
+    Ok(total)
+}
+
+/// Formats seconds for people: `"45 s"`, `"20 m"`, `"1 h 05 m"`, `"2 d 03 h"`.
+///
+/// Precision follows magnitude, rounding to the nearest unit shown, because a recovery forecast
+/// that claims second-level precision over days would mislead its reader.
+pub fn format_span(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "-".to_string();
+    }
+    let negative = seconds < 0.0;
+    let s = seconds.abs();
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if s < 60.0 {
+        let _ = write!(out, "{} s", s.round() as u64);
+    } else if s < 3_600.0 {
+        let total = (s / 60.0).round() as u64;
+        if total == 60 {
+            out.push_str("1 h 00 m");
+        } else {
+            let _ = write!(out, "{total} m");
+        }
+    } else if s < 86_400.0 {
+        let total = (s / 60.0).round() as u64;
+        let (h, m) = (total / 60, total % 60);
+        if h >= 24 {
+            out.push_str("1 d 00 h");
+        } else {
+            let _ = write!(out, "{h} h {m:02} m");
+        }
+    } else {
+        let total = (s / 3_600.0).round() as u64;
+        let _ = write!(out, "{} d {:02} h", total / 24, total % 24);
+    }
+    out
+}
+
+/// Formats seconds compactly in the plan syntax, such as `"1h30m"`, so it can be pasted back.
+pub fn format_span_compact(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "-".to_string();
+    }
+    let total = seconds.round() as u64;
+    if total == 0 {
+        return "0s".to_string();
+    }
+    let mut out = String::new();
+    let (d, h, m, s) = (
+        total / 86_400,
+        total % 86_400 / 3_600,
+        total % 3_600 / 60,
+        total % 60,
+    );
+    for (value, unit) in [(d, 'd'), (h, 'h'), (m, 'm'), (s, 's')] {
+        if value > 0 {
+            let _ = write!(out, "{value}{unit}");
+        }
+    }
+    out
+}
+
+/// Seconds as hours, the unit of every chart axis.
+pub fn hours(seconds: f64) -> f64 {
+    seconds / 3_600.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_compounds() {
+        assert_eq!(parse_span("90s"), Ok(90.0));
+        assert_eq!(parse_span("20m"), Ok(1_200.0));
+        assert_eq!(parse_span("1h30m"), Ok(5_400.0));
+        assert_eq!(parse_span("1h 30m"), Ok(5_400.0));
+        assert_eq!(parse_span("2d"), Ok(172_800.0));
+        assert_eq!(parse_span("0s"), Ok(0.0));
+        assert_eq!(parse_span("1.5h"), Ok(5_400.0));
+    }
+
+    #[test]
+    fn rejects_bad_spans() {
+        assert_eq!(parse_span(""), Err(SpanError::Empty));
+        assert!(matches!(parse_span("90"), Err(SpanError::MissingUnit(_))));
+        assert!(matches!(
+            parse_span("5y"),
+            Err(SpanError::UnknownUnit { .. })
+        ));
+        assert!(matches!(parse_span("-5m"), Err(SpanError::Malformed(_))));
+        assert!(matches!(parse_span("1..2h"), Err(SpanError::Malformed(_))));
+        assert!(matches!(parse_span("h"), Err(SpanError::Malformed(_))));
+        assert!(matches!(
+            parse_span("99999999999999999999999d"),
+            Err(SpanError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn formats_for_people() {
+        assert_eq!(format_span(45.0), "45 s");
+        assert_eq!(format_span(1_200.0), "20 m");
+        assert_eq!(format_span(3_900.0), "1 h 05 m");
+        assert_eq!(format_span(3_599.9), "1 h 00 m");
+        assert_eq!(format_span(86_399.0), "1 d 00 h");
+        assert_eq!(format_span(183_600.0), "2 d 03 h");
+    }
+
+    #[test]
+    fn compact_round_trips() {
+        for text in ["1h30m", "2d", "45s", "1d2h3m4s"] {
+            let secs = parse_span(text).unwrap();
+            assert_eq!(format_span_compact(secs), text);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! rtosim: how long would recovery take, and how many people do we need?
+//!
+//! A recovery plan (steps, dependencies, teams, limits, recorded timings) goes in; a Monte Carlo
+//! simulation of the recovery comes out: the RTO distribution with confidence intervals, the
+//! steps and teams that drive it, and reports for the people who must act on it.
+//!
+//! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
+//! [`report`] renders. Only [`plan::load_plan`] and the output writers touch files.
+
+pub mod dist;
+pub mod duration;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod sim;
+pub mod stats;
+
+/// Documented process exit codes of the `rtosim` binary.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// An unexpected failure (a bug, or an I/O error writing output).
+    pub const FAILURE: i32 = 1;
+    /// Invalid input: a plan, an option or a file the user gave.
+    pub const INVALID_INPUT: i32 = 2;
+    /// A gate set with `--fail-above` was missed.
+    pub const OBJECTIVE_MISSED: i32 = 3;
+}

@@ -1,0 +1,195 @@
+//! The `rtosim` binary: parse the command line, call the library, map errors to exit codes.
+
+#![expect(
+    clippy::print_stderr,
+    reason = "the binary is where diagnostics reach the user"
+)]
+
+mod cli;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cli::{Cli, Command, PolicyArg, RunArgs};
+use rtosim::exit;
+use rtosim::output::write_atomic;
+use rtosim::plan::{LoadedPlan, Plan, PlanError, Scenario, did_you_mean, load_plan, render_dot};
+use rtosim::report;
+use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
+
+/// An error in what the user gave us (exit code 2), as opposed to a failure of ours.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct InputError(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(exit::OK as u8);
+            }
+            let code = if err
+                .downcast_ref::<PlanError>()
+                .is_some_and(|e| matches!(e, PlanError::Invalid { .. }))
+                || err.downcast_ref::<InputError>().is_some()
+                || err.downcast_ref::<PlanError>().is_some()
+            {
+                exit::INVALID_INPUT
+            } else {
+                exit::FAILURE
+            };
+            match err.downcast_ref::<PlanError>() {
+                // Diagnostics already carry their own "error:" prefixes.
+                Some(PlanError::Invalid { .. }) => eprintln!("{err}"),
+                _ => {
+                    eprintln!("error: {err}");
+                    for cause in err.chain().skip(1) {
+                        eprintln!("  caused by: {cause}");
+                    }
+                }
+            }
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Check(args) => {
+            let loaded = load(&args.plan)?;
+            emit(&report::render_check(&loaded.plan))?;
+            Ok(exit::OK)
+        }
+        Command::Graph(args) => {
+            let loaded = load(&args.plan)?;
+            let plan = &loaded.plan;
+            let scenario = pick_scenario(plan, args.scenario.as_deref())?;
+            let include = plan.needed_steps(&scenario);
+            let model = Model::compile(plan, &scenario, Policy::Lft);
+            let (_, path) = report::critical_path(&model);
+            let critical: Vec<usize> = path
+                .iter()
+                .map(|&c| model.steps[c].plan_index as usize)
+                .collect();
+            let dot = render_dot(plan, &include, &critical);
+            match args.output {
+                Some(out) => write_atomic(&out, dot.as_bytes())
+                    .with_context(|| format!("cannot write {}", out.display()))?,
+                None => emit(&dot)?,
+            }
+            Ok(exit::OK)
+        }
+        Command::Simulate(args) => {
+            let loaded = load(&args.plan)?;
+            let plan = &loaded.plan;
+            let (scenario, model, config, result) = simulate(plan, &args.run)?;
+            let summary = report::summarize(plan, &scenario, &model, &result, &config);
+            if let Some(path) = &args.csv {
+                let csv = report::trials_csv(plan, &model, &result.outcomes)?;
+                write_atomic(path, csv.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            if args.json {
+                emit(&report::render_json(&summary))?;
+            } else {
+                emit(&report::render_text(&summary))?;
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Loads a plan and prints its warnings to stderr.
+fn load(path: &Path) -> Result<LoadedPlan> {
+    let loaded = load_plan(path)?;
+    let file = path.display().to_string();
+    for w in &loaded.warnings {
+        eprint!("{}", w.render(&file));
+    }
+    Ok(loaded)
+}
+
+fn pick_scenario(plan: &Plan, name: Option<&str>) -> Result<Scenario> {
+    match name {
+        None => Ok(plan.default_scenario()),
+        Some(name) => plan.scenario(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = plan.scenarios.iter().map(|s| s.name.as_str()).collect();
+            let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+                if known.is_empty() {
+                    "the plan defines no scenarios; omit --scenario to lose every system"
+                        .to_string()
+                } else {
+                    format!("the plan's scenarios are {}", known.join(", "))
+                }
+            });
+            InputError(format!("unknown scenario \"{name}\" (hint: {hint})")).into()
+        }),
+    }
+}
+
+fn policy(p: PolicyArg) -> Policy {
+    match p {
+        PolicyArg::Lft => Policy::Lft,
+        PolicyArg::Playbook => Policy::Playbook,
+    }
+}
+
+/// Compiles the scenario and runs the trials, with a progress bar on a terminal.
+fn simulate(plan: &Plan, args: &RunArgs) -> Result<(Scenario, Model, RunConfig, RunResult)> {
+    let scenario = pick_scenario(plan, args.scenario.as_deref())?;
+    let model = Model::compile(plan, &scenario, policy(args.policy));
+    let config = RunConfig {
+        trials: args.trials,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let result = with_progress(args.trials, |tick| sim::run(&model, &config, tick))?
+        .context("cannot start worker threads")?;
+    Ok((scenario, model, config, result))
+}
+
+/// Shows a progress bar on stderr once a run has taken more than a second, when stderr is a
+/// terminal; nothing otherwise, and never anything on stdout.
+fn with_progress<T>(total: u64, work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T) -> Result<T> {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} trials, {eta} left")
+            .context("progress bar template")?,
+    );
+    let shown = AtomicBool::new(false);
+    let tick = |n: u64| {
+        bar.inc(n);
+        if !shown.load(Ordering::Relaxed)
+            && bar.elapsed() > Duration::from_secs(1)
+            && !shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    };
+    let out = work(&tick);
+    bar.finish_and_clear();
+    Ok(out)
+}
+
+/// Writes to stdout; a closed pipe (`rtosim ... | head`) ends the program quietly.
+fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}

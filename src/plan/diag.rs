@@ -1,0 +1,217 @@
+//! Diagnostics: what is wrong with a plan, where, and how to fix it.
+//!
+//! Validation attaches a [`KeyPath`] (such as `step[3].after[1]`) to each problem; the loader
+//! resolves it to a line and column in the source text, so the validator stays independent of
+//! the file format.
+
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The plan can still be simulated.
+    Warning,
+    /// The plan cannot be used until this is fixed.
+    Error,
+}
+
+/// One segment of a path into the plan document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A table key.
+    Key(String),
+    /// An array index.
+    Index(usize),
+}
+
+/// Where in the document a value lives, such as `step[3].after[1]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    /// The document root.
+    pub fn root() -> KeyPath {
+        KeyPath(Vec::new())
+    }
+
+    /// This path extended by a key.
+    pub fn key(&self, key: &str) -> KeyPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.to_string()));
+        KeyPath(segs)
+    }
+
+    /// This path extended by an index.
+    pub fn index(&self, index: usize) -> KeyPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(index));
+        KeyPath(segs)
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A line and column, both counted from 1; columns count characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of a byte offset in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Location {
+            line,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One problem found in a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, as a lowercase fragment naming the step or key involved.
+    pub message: String,
+    /// How to fix it, where that is clear.
+    pub hint: Option<String>,
+    /// Where the problem lives in the document.
+    pub path: KeyPath,
+    /// The resolved position in the file, when the format provides one.
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    /// An error at `path`.
+    pub fn error(path: KeyPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+            path,
+            location: None,
+        }
+    }
+
+    /// A warning at `path`.
+    pub fn warning(path: KeyPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds an optional hint.
+    pub fn with_hint_opt(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint;
+        self
+    }
+
+    /// Renders the diagnostic for a terminal, naming `file`:
+    ///
+    /// ```text
+    /// error: step "orders-db" depends on unknown step or system "vpcc"
+    ///   --> plan.toml:12:9
+    ///   = hint: did you mean "vpc"?
+    /// ```
+    pub fn render(&self, file: &str) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut out = format!("{level}: {}\n", self.message);
+        match (self.location, self.path.0.is_empty()) {
+            (Some(loc), _) => out.push_str(&format!("  --> {file}:{}:{}\n", loc.line, loc.column)),
+            (None, false) => out.push_str(&format!("  --> {file} (at {})\n", self.path)),
+            (None, true) => out.push_str(&format!("  --> {file}\n")),
+        }
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("  = hint: {hint}\n"));
+        }
+        out
+    }
+}
+
+/// Suggests the closest of `candidates` to `name`, when one is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(name, c), c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean \"{c}\"?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_display_like_toml_keys() {
+        let p = KeyPath::root().key("step").index(3).key("after").index(1);
+        assert_eq!(p.to_string(), "step[3].after[1]");
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(
+            Location::of_offset(text, 0),
+            Location { line: 1, column: 1 }
+        );
+        assert_eq!(
+            Location::of_offset(text, 6),
+            Location { line: 2, column: 1 }
+        );
+        // The 'é' is two bytes but one column.
+        assert_eq!(
+            Location::of_offset(text, 9),
+            Location { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        assert_eq!(
+            did_you_mean("vpcc", ["vpc", "iam"]).as_deref(),
+            Some("did you mean \"vpc\"?")
+        );
+        assert_eq!(did_you_mean("database", ["vpc", "iam"]), None);
+    }
+}

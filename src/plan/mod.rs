@@ -1,0 +1,233 @@
+//! Recovery plans: the file format, its validation, and the validated [`Plan`].
+//!
+//! Text goes in through [`parse_plan`] (pure) or [`load_plan`] (reads the file); what comes out
+//! is either a plan with its warnings or every problem found, each placed at a line and column.
+
+mod diag;
+mod dot;
+pub mod graph;
+mod locate;
+mod model;
+mod validate;
+pub mod wire;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
+pub use dot::render_dot;
+pub use model::{Limit, Plan, Retry, Scenario, Step, Team};
+pub use validate::{DEFAULT_SIZE_ELASTICITY, validate};
+
+/// The file format of a plan, chosen by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML, the default.
+    Toml,
+    /// JSON, for files ending in `.json`.
+    Json,
+}
+
+impl Format {
+    /// The format for a file name: JSON for `.json`, TOML otherwise.
+    pub fn of_path(path: &Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Toml,
+        }
+    }
+}
+
+/// A plan that passed validation, with the warnings found on the way.
+#[derive(Debug, Clone)]
+pub struct LoadedPlan {
+    /// The plan.
+    pub plan: Plan,
+    /// Warnings, already placed in the file.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a plan could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The file could not be read.
+    #[error("cannot read plan {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a sound plan.
+    #[error("{}", render_all(.path, .diagnostics))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found, errors first, then warnings.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn render_all(path: &Path, diagnostics: &[Diagnostic]) -> String {
+    let file = path.display().to_string();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render(&file));
+    }
+    out.push_str(&format!(
+        "{file}: {errors} error{} found; the plan was not used",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Reads and validates a plan file.
+pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
+    let bytes = std::fs::read(path).map_err(|source| PlanError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_string());
+    let invalid = |diagnostics| PlanError::Invalid {
+        path: path.to_path_buf(),
+        diagnostics,
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        invalid(vec![
+            Diagnostic::error(
+                KeyPath::root(),
+                format!(
+                    "the file is not UTF-8 text (bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .with_hint("plans are TOML or JSON text files"),
+        ])
+    })?;
+    parse_plan(&text, Format::of_path(path), &default_name).map_err(invalid)
+}
+
+/// Parses and validates plan text. On failure, every diagnostic (errors and warnings), placed
+/// in the text where the format allows.
+pub fn parse_plan(
+    text: &str,
+    format: Format,
+    default_name: &str,
+) -> Result<LoadedPlan, Vec<Diagnostic>> {
+    let wire = match format {
+        Format::Toml => toml::from_str::<wire::PlanWire>(text).map_err(|e| {
+            let mut d = Diagnostic::error(KeyPath::root(), toml_message(&e));
+            d.location = e.span().map(|span| Location::of_offset(text, span.start));
+            d = d.with_hint_opt(syntax_hint(e.message()));
+            vec![d]
+        })?,
+        Format::Json => serde_json::from_str::<wire::PlanWire>(text).map_err(|e| {
+            let full = e.to_string();
+            let message = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i])
+                .to_string();
+            let mut d = Diagnostic::error(KeyPath::root(), message);
+            if e.line() > 0 {
+                d.location = Some(Location {
+                    line: e.line(),
+                    column: e.column().max(1),
+                });
+            }
+            d = d.with_hint_opt(syntax_hint(&full));
+            vec![d]
+        })?,
+    };
+    let (plan, mut diagnostics) = validate(wire, default_name);
+    locate::place(text, format, &mut diagnostics);
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    match plan {
+        Some(plan) => Ok(LoadedPlan {
+            plan,
+            warnings: diagnostics,
+        }),
+        None => Err(diagnostics),
+    }
+}
+
+/// The toml error's message without its source excerpt, lowercased at the start.
+fn toml_message(e: &toml::de::Error) -> String {
+    let m = e.message().trim().trim_end_matches('.');
+    let mut chars = m.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "malformed plan".to_string(),
+    }
+}
+
+fn syntax_hint(message: &str) -> Option<String> {
+    if message.contains("unknown field") {
+        Some("keys are kebab-case, such as hands-on or rto-target; check the spelling against the plan format in the README".to_string())
+    } else if message.contains("missing field `max`") || message.contains("missing field `p`") {
+        Some("retry takes both p and max, such as retry = { p = 0.1, max = 3 }".to_string())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shorthand_and_full_team_forms_agree() {
+        let text = r#"
+            [teams]
+            dba = 1
+            [teams.platform]
+            groups = 2
+            size = 3
+            [[step]]
+            id = "a"
+            team = "dba"
+            duration = "1h"
+        "#;
+        let loaded = parse_plan(text, Format::Toml, "t").unwrap();
+        let teams = &loaded.plan.teams;
+        assert_eq!(
+            (teams[0].name.as_str(), teams[0].groups, teams[0].size),
+            ("dba", 1, 1)
+        );
+        assert_eq!(
+            (teams[1].groups, teams[1].size, teams[1].recorded_size),
+            (2, 3, 3)
+        );
+    }
+
+    #[test]
+    fn toml_and_json_give_the_same_plan() {
+        let toml_text = r#"
+            name = "p"
+            rto-target = "2h"
+            [limits]
+            restores = 1
+            [[step]]
+            id = "a"
+            duration = { dist = "pert", min = "1m", mode = "2m", max = "5m" }
+            uses = { restores = 1 }
+            [[step]]
+            id = "b"
+            after = ["a"]
+            duration = "3m"
+            retry = { p = 0.1, max = 2 }
+        "#;
+        let json_text = r#"{ "name": "p", "rto-target": "2h", "limits": { "restores": 1 },
+            "step": [
+              { "id": "a", "duration": { "dist": "pert", "min": "1m", "mode": "2m", "max": "5m" }, "uses": { "restores": 1 } },
+              { "id": "b", "after": ["a"], "duration": "3m", "retry": { "p": 0.1, "max": 2 } } ] }"#;
+        let a = parse_plan(toml_text, Format::Toml, "t").unwrap().plan;
+        let b = parse_plan(json_text, Format::Json, "t").unwrap().plan;
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,145 @@
+//! The validated plan: every reference resolved to an index, every parameter checked.
+//!
+//! A [`Plan`] can only be built by `validate`, so code that holds one may rely on its invariants:
+//! dependencies form a DAG, teams and limits exist and are large enough for every step, and
+//! distributions have sound parameters.
+
+use crate::dist::Dist;
+
+/// A team of people organised in groups that work in parallel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    /// The team's name.
+    pub name: String,
+    /// Parallel work streams.
+    pub groups: u32,
+    /// People per group.
+    pub size: u32,
+    /// The group size the timings were recorded with.
+    pub recorded_size: u32,
+}
+
+/// A non-human concurrency cap, such as restores the account may run at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// The limit's name.
+    pub name: String,
+    /// How many units exist.
+    pub capacity: u32,
+}
+
+/// Transient failures: each attempt fails with probability `p`, at most `max` times.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retry {
+    /// Probability that one attempt fails.
+    pub p: f64,
+    /// Failures after which the next attempt succeeds.
+    pub max: u32,
+}
+
+/// One recovery step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Unique identifier.
+    pub id: String,
+    /// Index into [`Plan::systems`].
+    pub system: usize,
+    /// A human label, if given.
+    pub name: Option<String>,
+    /// Indices of the steps this one waits for, ascending and without repeats.
+    pub after: Vec<usize>,
+    /// Index into [`Plan::teams`], if people do the step.
+    pub team: Option<usize>,
+    /// Groups of the team the step occupies.
+    pub crew: u32,
+    /// Seconds the groups are needed per attempt; `None` means the whole attempt.
+    pub hands_on: Option<f64>,
+    /// Limits held for the whole step: (index into [`Plan::limits`], amount).
+    pub uses: Vec<(usize, u32)>,
+    /// How long one attempt takes, at the recorded group size.
+    pub duration: Dist,
+    /// Transient failures, if any.
+    pub retry: Option<Retry>,
+    /// How much a bigger group speeds up the hands-on part.
+    pub size_elasticity: f64,
+}
+
+impl Step {
+    /// The label for people: the name when given, otherwise the id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// A loss scenario: which systems must be rebuilt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Unique name.
+    pub name: String,
+    /// A sentence for reports.
+    pub description: Option<String>,
+    /// `lost[s]` is true when system `s` is lost.
+    pub lost: Vec<bool>,
+}
+
+/// A validated recovery plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The plan's title.
+    pub name: String,
+    /// The recovery time objective in seconds, if set.
+    pub rto_target: Option<f64>,
+    /// Default size elasticity for steps.
+    pub size_elasticity: f64,
+    /// Teams in file order.
+    pub teams: Vec<Team>,
+    /// Limits in file order.
+    pub limits: Vec<Limit>,
+    /// Steps in playbook (file) order.
+    pub steps: Vec<Step>,
+    /// System names in order of first appearance.
+    pub systems: Vec<String>,
+    /// Scenarios in file order.
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Plan {
+    /// Finds a scenario by name.
+    pub fn scenario(&self, name: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// The scenario simulated when none is named: the first one, or losing everything.
+    pub fn default_scenario(&self) -> Scenario {
+        self.scenarios
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.everything_lost())
+    }
+
+    /// A scenario in which every system is lost.
+    pub fn everything_lost(&self) -> Scenario {
+        Scenario {
+            name: "everything".to_string(),
+            description: Some("every system is lost".to_string()),
+            lost: vec![true; self.systems.len()],
+        }
+    }
+
+    /// Which steps a scenario needs: those of the systems it loses.
+    pub fn needed_steps(&self, scenario: &Scenario) -> Vec<bool> {
+        self.steps.iter().map(|s| scenario.lost[s.system]).collect()
+    }
+
+    /// The factor by which the hands-on part of `step` is multiplied for its team's group size:
+    /// `(recorded-size / size) ^ elasticity`.
+    pub fn hands_on_scale(&self, step: &Step) -> f64 {
+        match step.team {
+            Some(t) => {
+                let team = &self.teams[t];
+                (f64::from(team.recorded_size) / f64::from(team.size)).powf(step.size_elasticity)
+            }
+            None => 1.0,
+        }
+    }
+}

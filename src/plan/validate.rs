@@ -1,0 +1,957 @@
+//! Validation: wire types in, a [`Plan`] and every problem found out.
+//!
+//! The checker never stops at the first problem: a user fixing a plan wants the whole list at
+//! once. Checks that depend on earlier ones (cycles need resolved references) run only when
+//! their inputs are sound, so one typo does not cascade into a page of follow-on errors.
+
+use std::collections::HashMap;
+
+use super::diag::{Diagnostic, KeyPath, did_you_mean};
+use super::graph;
+use super::model::{Limit, Plan, Retry, Scenario, Step, Team};
+use super::wire::{DistWire, DurationWire, PlanWire, StepWire, TeamWire};
+use crate::dist::Dist;
+use crate::duration::parse_span;
+
+/// The most cycles listed; a plan with more has a structural problem the first ones show.
+const MAX_CYCLES: usize = 50;
+/// Above this many steps the redundant-dependency warning is skipped (it needs n^2 bits).
+const MAX_STEPS_FOR_REDUNDANCY: usize = 20_000;
+/// Default exponent of the group-size speed-up: square-root scaling, a common rule of thumb
+/// for hands-on work that partly parallelises.
+pub const DEFAULT_SIZE_ELASTICITY: f64 = 0.5;
+/// Retry counts beyond this are typos; they would also make trials needlessly slow.
+const MAX_RETRIES: i64 = 1_000;
+/// Team and limit sizes beyond this are typos.
+const MAX_COUNT: i64 = 100_000;
+
+/// Checks a parsed plan. Returns the plan when there are no errors, and every diagnostic
+/// (errors and warnings) found.
+pub fn validate(wire: PlanWire, default_name: &str) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut c = Checker { diags: Vec::new() };
+    let plan = c.plan(wire, default_name);
+    let has_errors = c
+        .diags
+        .iter()
+        .any(|d| d.severity == super::diag::Severity::Error);
+    (plan.filter(|_| !has_errors), c.diags)
+}
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+}
+
+impl Checker {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn time(&mut self, path: KeyPath, text: &str, what: &str) -> Option<f64> {
+        match parse_span(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let hint = e.hint();
+                self.push(Diagnostic::error(path, format!("{what}: {e}")).with_hint(hint));
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, path: KeyPath, value: i64, what: &str, min: i64, max: i64) -> Option<u32> {
+        if value < min || value > max {
+            self.push(Diagnostic::error(
+                path,
+                format!("{what} must be between {min} and {max}, not {value}"),
+            ));
+            None
+        } else {
+            u32::try_from(value).ok()
+        }
+    }
+
+    fn elasticity(&mut self, path: KeyPath, value: f64, what: &str) -> Option<f64> {
+        if (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            self.push(
+                Diagnostic::error(path, format!("{what} must be between 0 and 1, not {value}"))
+                    .with_hint("0 means more people do not speed the work up; 1 means twice the people take half the time"),
+            );
+            None
+        }
+    }
+
+    fn plan(&mut self, wire: PlanWire, default_name: &str) -> Option<Plan> {
+        let root = KeyPath::root();
+        let rto_target = wire
+            .rto_target
+            .as_deref()
+            .and_then(|t| self.time(root.key("rto-target"), t, "rto-target"));
+        let size_elasticity = match wire.size_elasticity {
+            Some(e) => self
+                .elasticity(root.key("size-elasticity"), e, "size-elasticity")
+                .unwrap_or(DEFAULT_SIZE_ELASTICITY),
+            None => DEFAULT_SIZE_ELASTICITY,
+        };
+        let teams = self.teams(&wire.teams);
+        let limits = self.limits(&wire.limits);
+
+        if wire.step.is_empty() {
+            self.push(
+                Diagnostic::error(root.clone(), "the plan has no steps")
+                    .with_hint("add recovery steps as [[step]] tables with an id and a duration"),
+            );
+        }
+
+        // First pass: ids and systems, so that references can be resolved in any order.
+        let mut step_index: HashMap<String, usize> = HashMap::new();
+        let mut systems: Vec<String> = Vec::new();
+        let mut system_of: Vec<usize> = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        for (i, sw) in wire.step.iter().enumerate() {
+            let path = root.key("step").index(i);
+            let id = match &sw.id {
+                Some(id) if is_valid_id(id) => id.clone(),
+                Some(id) => {
+                    self.push(
+                        Diagnostic::error(
+                            path.key("id"),
+                            format!("step id \"{id}\" has characters ids cannot hold"),
+                        )
+                        .with_hint("use letters, digits and - _ . / only"),
+                    );
+                    id.clone()
+                }
+                None => {
+                    self.push(
+                        Diagnostic::error(path.clone(), format!("step {} has no id", i + 1))
+                            .with_hint("add id = \"...\" naming the step uniquely"),
+                    );
+                    format!("#{}", i + 1)
+                }
+            };
+            if let Some(&first) = step_index.get(&id) {
+                self.push(
+                    Diagnostic::error(path.key("id"), format!("duplicate step id \"{id}\""))
+                        .with_hint(format!(
+                            "step {} already uses this id; step ids must be unique",
+                            first + 1
+                        )),
+                );
+            } else {
+                step_index.insert(id.clone(), i);
+            }
+            let system = sw.system.clone().unwrap_or_else(|| id.clone());
+            if sw.system.is_some() && !is_valid_id(&system) {
+                self.push(
+                    Diagnostic::error(
+                        path.key("system"),
+                        format!("system name \"{system}\" has characters names cannot hold"),
+                    )
+                    .with_hint("use letters, digits and - _ . / only"),
+                );
+            }
+            let sys = match systems.iter().position(|s| *s == system) {
+                Some(s) => s,
+                None => {
+                    systems.push(system);
+                    systems.len() - 1
+                }
+            };
+            system_of.push(sys);
+            ids.push(id);
+        }
+        let mut steps_of_system: Vec<Vec<usize>> = vec![Vec::new(); systems.len()];
+        for (i, &s) in system_of.iter().enumerate() {
+            steps_of_system[s].push(i);
+        }
+
+        let resolver = Resolver {
+            ids: &ids,
+            step_index: &step_index,
+            systems: &systems,
+            steps_of_system: &steps_of_system,
+        };
+        let mut steps = Vec::with_capacity(wire.step.len());
+        let mut deps = Vec::with_capacity(wire.step.len());
+        let mut references_ok = true;
+        for (i, sw) in wire.step.iter().enumerate() {
+            let (step, after) = self.step(
+                i,
+                sw,
+                &ids[i],
+                system_of[i],
+                &resolver,
+                &teams,
+                &limits,
+                size_elasticity,
+            );
+            references_ok &= after.is_some();
+            deps.push(after.unwrap_or_default());
+            steps.push(step);
+        }
+
+        let scenarios = self.scenarios(&wire, &systems, &step_index, &system_of);
+
+        // Graph checks need every reference resolved.
+        if references_ok {
+            self.graph_checks(&wire, &deps, &ids, &systems, &system_of);
+        }
+        self.warnings(&wire, &teams, &systems, &scenarios);
+
+        let steps: Option<Vec<Step>> = steps.into_iter().collect();
+        Some(Plan {
+            name: wire
+                .name
+                .clone()
+                .unwrap_or_else(|| default_name.to_string()),
+            rto_target,
+            size_elasticity,
+            teams,
+            limits,
+            steps: steps?,
+            systems,
+            scenarios: scenarios?,
+        })
+    }
+
+    fn teams(&mut self, wire: &[(String, TeamWire)]) -> Vec<Team> {
+        let mut teams = Vec::new();
+        for (name, tw) in wire {
+            let path = KeyPath::root().key("teams").key(name);
+            if !is_valid_id(name) {
+                self.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        format!("team name \"{name}\" has characters names cannot hold"),
+                    )
+                    .with_hint("use letters, digits and - _ . / only"),
+                );
+            }
+            let (groups, size, recorded) = match tw {
+                TeamWire::Groups(g) => (Some(*g), None, None),
+                TeamWire::Table(t) => (t.groups, t.size, t.recorded_size),
+            };
+            let groups = match groups {
+                Some(g) => self.count(
+                    path.key("groups"),
+                    g,
+                    &format!("team \"{name}\" groups"),
+                    1,
+                    MAX_COUNT,
+                ),
+                None => {
+                    self.push(
+                        Diagnostic::error(path.clone(), format!("team \"{name}\" has no groups"))
+                            .with_hint(
+                                "add groups = N, the number of groups that work in parallel",
+                            ),
+                    );
+                    None
+                }
+            };
+            let size = match size {
+                Some(s) => self.count(
+                    path.key("size"),
+                    s,
+                    &format!("team \"{name}\" size"),
+                    1,
+                    MAX_COUNT,
+                ),
+                None => Some(1),
+            };
+            let recorded_size = match recorded {
+                Some(r) => self.count(
+                    path.key("recorded-size"),
+                    r,
+                    &format!("team \"{name}\" recorded-size"),
+                    1,
+                    MAX_COUNT,
+                ),
+                None => size,
+            };
+            teams.push(Team {
+                name: name.clone(),
+                groups: groups.unwrap_or(1),
+                size: size.unwrap_or(1),
+                recorded_size: recorded_size.unwrap_or(1),
+            });
+        }
+        teams
+    }
+
+    fn limits(&mut self, wire: &[(String, i64)]) -> Vec<Limit> {
+        wire.iter()
+            .map(|(name, cap)| {
+                let path = KeyPath::root().key("limits").key(name);
+                let capacity = self
+                    .count(path, *cap, &format!("limit \"{name}\""), 1, MAX_COUNT)
+                    .unwrap_or(1);
+                Limit {
+                    name: name.clone(),
+                    capacity,
+                }
+            })
+            .collect()
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one step's context, passed once from one caller"
+    )]
+    fn step(
+        &mut self,
+        i: usize,
+        sw: &StepWire,
+        id: &str,
+        system: usize,
+        resolver: &Resolver<'_>,
+        teams: &[Team],
+        limits: &[Limit],
+        plan_elasticity: f64,
+    ) -> (Option<Step>, Option<Vec<usize>>) {
+        let path = KeyPath::root().key("step").index(i);
+        let mut ok = true;
+        let mut refs_ok = true;
+
+        let mut after = Vec::new();
+        for (j, name) in sw.after.iter().enumerate() {
+            match resolver.resolve(name) {
+                Ok(targets) => after.extend(targets),
+                Err(hint) => {
+                    refs_ok = false;
+                    self.push(
+                        Diagnostic::error(
+                            path.key("after").index(j),
+                            format!("step \"{id}\" depends on unknown step or system \"{name}\""),
+                        )
+                        .with_hint_opt(hint),
+                    );
+                }
+            }
+        }
+        after.sort_unstable();
+        after.dedup();
+
+        let team = match &sw.team {
+            Some(name) => match teams.iter().position(|t| t.name == *name) {
+                Some(t) => Some(t),
+                None => {
+                    ok = false;
+                    let hint =
+                        did_you_mean(name, teams.iter().map(|t| t.name.as_str())).or_else(|| {
+                            Some(if teams.is_empty() {
+                                format!("declare the team under [teams], for example `{name} = 1`")
+                            } else {
+                                format!(
+                                    "known teams: {}",
+                                    teams
+                                        .iter()
+                                        .map(|t| t.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            })
+                        });
+                    self.push(
+                        Diagnostic::error(
+                            path.key("team"),
+                            format!("step \"{id}\" names unknown team \"{name}\""),
+                        )
+                        .with_hint_opt(hint),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let crew = match (sw.crew, team) {
+            (Some(c), Some(t)) => {
+                let groups = teams[t].groups;
+                match self.count(
+                    path.key("crew"),
+                    c,
+                    &format!("step \"{id}\" crew"),
+                    1,
+                    MAX_COUNT,
+                ) {
+                    Some(c) if c > groups => {
+                        ok = false;
+                        self.push(
+                            Diagnostic::error(
+                                path.key("crew"),
+                                format!(
+                                    "step \"{id}\" needs {c} groups of team \"{}\", which has only {groups}; it could never start",
+                                    teams[t].name
+                                ),
+                            )
+                            .with_hint(format!("lower crew to at most {groups} or give the team more groups")),
+                        );
+                        c
+                    }
+                    Some(c) => c,
+                    None => {
+                        ok = false;
+                        1
+                    }
+                }
+            }
+            (Some(_), None) if sw.team.is_none() => {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.key("crew"),
+                        format!("step \"{id}\" sets crew but names no team"),
+                    )
+                    .with_hint("add team = \"...\" or remove crew"),
+                );
+                1
+            }
+            _ => 1,
+        };
+
+        let mut uses = Vec::new();
+        for (name, amount) in &sw.uses {
+            let upath = path.key("uses").key(name);
+            let Some(l) = limits.iter().position(|l| l.name == *name) else {
+                ok = false;
+                let hint =
+                    did_you_mean(name, limits.iter().map(|l| l.name.as_str())).or_else(|| {
+                        Some(format!(
+                            "declare it under [limits], for example `{name} = 1`"
+                        ))
+                    });
+                self.push(
+                    Diagnostic::error(
+                        upath,
+                        format!("step \"{id}\" uses unknown limit \"{name}\""),
+                    )
+                    .with_hint_opt(hint),
+                );
+                continue;
+            };
+            match self.count(
+                upath.clone(),
+                *amount,
+                &format!("step \"{id}\" use of \"{name}\""),
+                1,
+                MAX_COUNT,
+            ) {
+                Some(a) if a > limits[l].capacity => {
+                    ok = false;
+                    self.push(
+                        Diagnostic::error(
+                            upath,
+                            format!(
+                                "step \"{id}\" uses {a} of limit \"{name}\", which has only {}; it could never start",
+                                limits[l].capacity
+                            ),
+                        )
+                        .with_hint(format!("lower the amount to at most {} or raise the limit", limits[l].capacity)),
+                    );
+                }
+                Some(a) => uses.push((l, a)),
+                None => ok = false,
+            }
+        }
+
+        let duration = match &sw.duration {
+            Some(d) => self.duration(path.key("duration"), d, id),
+            None => {
+                self.push(
+                    Diagnostic::error(path.clone(), format!("step \"{id}\" has no duration"))
+                        .with_hint("add duration = \"20m\", or a distribution such as { dist = \"pert\", min = \"10m\", mode = \"20m\", max = \"45m\" }"),
+                );
+                None
+            }
+        };
+
+        let hands_on = match &sw.hands_on {
+            Some(text) => {
+                let h = self.time(
+                    path.key("hands-on"),
+                    text,
+                    &format!("step \"{id}\" hands-on"),
+                );
+                if let (Some(h), Some(d)) = (h, &duration) {
+                    if h > d.max() {
+                        ok = false;
+                        self.push(
+                            Diagnostic::error(
+                                path.key("hands-on"),
+                                format!(
+                                    "step \"{id}\" hands-on ({}) is longer than the step can last ({})",
+                                    crate::duration::format_span_compact(h),
+                                    crate::duration::format_span_compact(d.max())
+                                ),
+                            )
+                            .with_hint("hands-on is the part of each attempt that needs people; remove it if people are needed throughout"),
+                        );
+                    }
+                }
+                h.or_else(|| {
+                    ok = false;
+                    None
+                })
+            }
+            None => None,
+        };
+
+        let retry = sw.retry.as_ref().and_then(|r| {
+            let rpath = path.key("retry");
+            let mut good = true;
+            if !(0.0..1.0).contains(&r.p) {
+                good = false;
+                self.push(
+                    Diagnostic::error(
+                        rpath.key("p"),
+                        format!(
+                            "step \"{id}\" retry p must be at least 0 and below 1, not {}",
+                            r.p
+                        ),
+                    )
+                    .with_hint("p is the chance that one attempt fails, such as 0.1"),
+                );
+            }
+            let max = self.count(
+                rpath.key("max"),
+                r.max,
+                &format!("step \"{id}\" retry max"),
+                0,
+                MAX_RETRIES,
+            );
+            good &= max.is_some();
+            if !good {
+                ok = false;
+            }
+            Some(Retry { p: r.p, max: max? }).filter(|_| good)
+        });
+
+        let size_elasticity = match sw.size_elasticity {
+            Some(e) => self
+                .elasticity(
+                    path.key("size-elasticity"),
+                    e,
+                    &format!("step \"{id}\" size-elasticity"),
+                )
+                .or_else(|| {
+                    ok = false;
+                    None
+                })
+                .unwrap_or(plan_elasticity),
+            None => plan_elasticity,
+        };
+
+        let step = match duration {
+            Some(duration) if ok && refs_ok => Some(Step {
+                id: id.to_string(),
+                system,
+                name: sw.name.clone(),
+                after: after.clone(),
+                team,
+                crew,
+                hands_on,
+                uses,
+                duration,
+                retry,
+                size_elasticity,
+            }),
+            _ => None,
+        };
+        // The dependencies are returned even when other fields failed, so cycles are still found.
+        (step, refs_ok.then_some(after))
+    }
+
+    fn duration(&mut self, path: KeyPath, wire: &DurationWire, id: &str) -> Option<Dist> {
+        match wire {
+            DurationWire::Fixed(text) => self
+                .time(path, text, &format!("step \"{id}\" duration"))
+                .map(Dist::Fixed),
+            DurationWire::Dist(d) => self.dist(path, d, id),
+        }
+    }
+
+    fn dist(&mut self, path: KeyPath, d: &DistWire, id: &str) -> Option<Dist> {
+        const FAMILIES: [&str; 6] = [
+            "uniform",
+            "triangular",
+            "pert",
+            "lognormal",
+            "exponential",
+            "empirical",
+        ];
+        let Some(family) = d.dist.as_deref() else {
+            self.push(
+                Diagnostic::error(path, format!("step \"{id}\" duration table has no `dist`"))
+                    .with_hint(format!("add dist = one of {}", FAMILIES.join(", "))),
+            );
+            return None;
+        };
+        let (needed, allowed): (&[&str], &[&str]) = match family {
+            "uniform" => (&["min", "max"], &["min", "max"]),
+            "triangular" | "pert" => (&["min", "mode", "max"], &["min", "mode", "max"]),
+            "lognormal" => (&["p50", "p90"], &["p50", "p90"]),
+            "exponential" => (&["mean"], &["mean"]),
+            "empirical" => (&["samples"], &["samples"]),
+            other => {
+                let hint = did_you_mean(other, FAMILIES)
+                    .unwrap_or_else(|| format!("use one of {}", FAMILIES.join(", ")));
+                self.push(
+                    Diagnostic::error(
+                        path.key("dist"),
+                        format!("step \"{id}\" has unknown distribution \"{other}\""),
+                    )
+                    .with_hint(hint),
+                );
+                return None;
+            }
+        };
+        let present: [(&str, bool); 7] = [
+            ("min", d.min.is_some()),
+            ("mode", d.mode.is_some()),
+            ("max", d.max.is_some()),
+            ("p50", d.p50.is_some()),
+            ("p90", d.p90.is_some()),
+            ("mean", d.mean.is_some()),
+            ("samples", d.samples.is_some()),
+        ];
+        let mut ok = true;
+        for (key, is_present) in present {
+            if is_present && !allowed.contains(&key) {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.key(key),
+                        format!(
+                            "`{key}` does not apply to a {family} distribution (step \"{id}\")"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "a {family} distribution takes {}",
+                        allowed.join(", ")
+                    )),
+                );
+            }
+            if !is_present && needed.contains(&key) {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        format!("step \"{id}\" {family} distribution needs `{key}`"),
+                    )
+                    .with_hint(format!(
+                        "a {family} distribution takes {}",
+                        allowed.join(", ")
+                    )),
+                );
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut t = |key: &str, text: &Option<String>| -> Option<f64> {
+            let text = text.as_deref()?;
+            self.time(path.key(key), text, &format!("step \"{id}\" {key}"))
+        };
+        let dist = match family {
+            "uniform" => {
+                let (min, max) = (t("min", &d.min), t("max", &d.max));
+                let (min, max) = (min?, max?);
+                if min > max {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" uniform min is above max"))
+                            .with_hint("min must not exceed max"),
+                    );
+                    return None;
+                }
+                Dist::Uniform { min, max }
+            }
+            "triangular" | "pert" => {
+                let (min, mode, max) = (t("min", &d.min), t("mode", &d.mode), t("max", &d.max));
+                let (min, mode, max) = (min?, mode?, max?);
+                if !(min <= mode && mode <= max) {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" {family} needs min <= mode <= max"))
+                            .with_hint("order the three-point estimate as optimistic, most likely, pessimistic"),
+                    );
+                    return None;
+                }
+                if family == "pert" {
+                    Dist::Pert { min, mode, max }
+                } else {
+                    Dist::Triangular { min, mode, max }
+                }
+            }
+            "lognormal" => {
+                let (p50, p90) = (t("p50", &d.p50), t("p90", &d.p90));
+                let (p50, p90) = (p50?, p90?);
+                if !(p50 > 0.0 && p50 < p90) {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" lognormal needs 0 < p50 < p90"))
+                            .with_hint("p50 is the typical time, p90 a slow one; for a fixed time write duration = \"20m\""),
+                    );
+                    return None;
+                }
+                Dist::lognormal_from_quantiles(p50, p90)
+            }
+            "exponential" => {
+                let mean = t("mean", &d.mean)?;
+                if mean <= 0.0 {
+                    self.push(Diagnostic::error(
+                        path.key("mean"),
+                        format!("step \"{id}\" exponential mean must be positive"),
+                    ));
+                    return None;
+                }
+                Dist::Exponential { mean }
+            }
+            _ => {
+                let samples = d.samples.as_deref().unwrap_or_default();
+                if samples.is_empty() {
+                    self.push(
+                        Diagnostic::error(
+                            path.key("samples"),
+                            format!("step \"{id}\" empirical distribution has no samples"),
+                        )
+                        .with_hint(
+                            "list at least one recorded time, such as samples = [\"18m\", \"22m\"]",
+                        ),
+                    );
+                    return None;
+                }
+                let mut values = Vec::with_capacity(samples.len());
+                let mut good = true;
+                for (k, text) in samples.iter().enumerate() {
+                    match self.time(
+                        path.key("samples").index(k),
+                        text,
+                        &format!("step \"{id}\" sample"),
+                    ) {
+                        Some(v) => values.push(v),
+                        None => good = false,
+                    }
+                }
+                if !good {
+                    return None;
+                }
+                Dist::empirical(values)
+            }
+        };
+        Some(dist)
+    }
+
+    fn scenarios(
+        &mut self,
+        wire: &PlanWire,
+        systems: &[String],
+        step_index: &HashMap<String, usize>,
+        system_of: &[usize],
+    ) -> Option<Vec<Scenario>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, sw) in wire.scenario.iter().enumerate() {
+            let path = KeyPath::root().key("scenario").index(i);
+            let name = match &sw.name {
+                Some(n) => n.clone(),
+                None => {
+                    ok = false;
+                    self.push(
+                        Diagnostic::error(path.clone(), format!("scenario {} has no name", i + 1))
+                            .with_hint("add name = \"...\"; it is what --scenario selects"),
+                    );
+                    format!("#{}", i + 1)
+                }
+            };
+            if let Some(name) = sw.name.as_deref() {
+                if let Some(first) = seen.insert(name, i) {
+                    ok = false;
+                    self.push(
+                        Diagnostic::error(
+                            path.key("name"),
+                            format!("duplicate scenario name \"{name}\""),
+                        )
+                        .with_hint(format!("scenario {} already uses this name", first + 1)),
+                    );
+                }
+            }
+            if sw.lost.is_empty() {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        format!("scenario \"{name}\" loses no systems"),
+                    )
+                    .with_hint("add lost = [\"*\"] for everything, or the systems to rebuild"),
+                );
+            }
+            let mut lost = vec![false; systems.len()];
+            for (j, sys) in sw.lost.iter().enumerate() {
+                if sys == "*" {
+                    lost.iter_mut().for_each(|l| *l = true);
+                } else if let Some(s) = systems.iter().position(|x| x == sys) {
+                    lost[s] = true;
+                } else {
+                    ok = false;
+                    let hint = match step_index.get(sys) {
+                        Some(&st) => Some(format!(
+                            "\"{sys}\" is a step of system \"{}\"; scenarios list systems",
+                            systems[system_of[st]]
+                        )),
+                        None => did_you_mean(sys, systems.iter().map(String::as_str)),
+                    };
+                    self.push(
+                        Diagnostic::error(
+                            path.key("lost").index(j),
+                            format!("scenario \"{name}\" loses unknown system \"{sys}\""),
+                        )
+                        .with_hint_opt(hint),
+                    );
+                }
+            }
+            out.push(Scenario {
+                name,
+                description: sw.description.clone(),
+                lost,
+            });
+        }
+        ok.then_some(out)
+    }
+
+    fn graph_checks(
+        &mut self,
+        wire: &PlanWire,
+        deps: &[Vec<usize>],
+        ids: &[String],
+        systems: &[String],
+        system_of: &[usize],
+    ) {
+        let cycles = graph::find_cycles(deps, MAX_CYCLES);
+        for cycle in &cycles {
+            let chain = cycle
+                .iter()
+                .map(|&s| ids[s].as_str())
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            let first = cycle[0];
+            let after_index = wire.step[first]
+                .after
+                .iter()
+                .position(|name| name == &ids[cycle[1]] || name == &systems[system_of[cycle[1]]])
+                .unwrap_or(0);
+            let message = if cycle.len() == 2 {
+                format!("step \"{}\" depends on itself", ids[first])
+            } else {
+                format!("circular dependency: {chain}")
+            };
+            self.push(
+                Diagnostic::error(KeyPath::root().key("step").index(first).key("after").index(after_index), message)
+                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on"),
+            );
+        }
+        if cycles.len() == MAX_CYCLES {
+            self.push(Diagnostic::error(
+                KeyPath::root(),
+                format!("more than {MAX_CYCLES} circular dependencies; only the first {MAX_CYCLES} are listed"),
+            ));
+        }
+        if !cycles.is_empty() {
+            return;
+        }
+        let Some(order) = graph::topo_order(deps) else {
+            return;
+        };
+        for (s, d) in graph::redundant_deps(deps, &order, MAX_STEPS_FOR_REDUNDANCY) {
+            // Only name dependencies the user wrote as a step id: a system dependency may be
+            // partly implied without being redundant as written.
+            let Some(j) = wire.step[s].after.iter().position(|name| *name == ids[d]) else {
+                continue;
+            };
+            self.push(
+                Diagnostic::warning(
+                    KeyPath::root().key("step").index(s).key("after").index(j),
+                    format!("step \"{}\" depends on \"{}\", which is already implied by its other dependencies", ids[s], ids[d]),
+                )
+                .with_hint("the dependency is harmless but can be removed to keep the plan readable"),
+            );
+        }
+    }
+
+    fn warnings(
+        &mut self,
+        wire: &PlanWire,
+        teams: &[Team],
+        systems: &[String],
+        scenarios: &Option<Vec<Scenario>>,
+    ) {
+        for (i, sw) in wire.step.iter().enumerate() {
+            let path = KeyPath::root().key("step").index(i);
+            let id = sw.id.as_deref().unwrap_or("?");
+            if sw.team.is_none() && !teams.is_empty() {
+                self.push(
+                    Diagnostic::warning(path.clone(), format!("step \"{id}\" has no team, so it needs no people"))
+                        .with_hint("add team = \"...\" if someone has to run it; automated or waiting steps need none"),
+                );
+            }
+            if sw.team.is_none() && sw.hands_on.is_some() {
+                self.push(Diagnostic::warning(
+                    path.key("hands-on"),
+                    format!("step \"{id}\" sets hands-on but has no team, so it has no effect"),
+                ));
+            }
+        }
+        if let Some(scenarios) = scenarios {
+            if !scenarios.is_empty() {
+                for (s, name) in systems.iter().enumerate() {
+                    if !scenarios.iter().any(|sc| sc.lost[s]) {
+                        self.push(
+                            Diagnostic::warning(
+                                KeyPath::root().key("scenario"),
+                                format!("no scenario loses system \"{name}\""),
+                            )
+                            .with_hint(
+                                "its steps are never simulated; add it to a scenario or lose \"*\"",
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Resolves dependency names to step indices.
+struct Resolver<'a> {
+    ids: &'a [String],
+    step_index: &'a HashMap<String, usize>,
+    systems: &'a [String],
+    steps_of_system: &'a [Vec<usize>],
+}
+
+impl Resolver<'_> {
+    /// The steps a name in `after` stands for: the whole system when it names one (which, for a
+    /// step whose system defaults to its id, includes that step), else the one step.
+    /// On failure, a did-you-mean hint.
+    fn resolve(&self, name: &str) -> Result<Vec<usize>, Option<String>> {
+        if let Some(sys) = self.systems.iter().position(|s| s == name) {
+            return Ok(self.steps_of_system[sys].clone());
+        }
+        if let Some(&step) = self.step_index.get(name) {
+            return Ok(vec![step]);
+        }
+        Err(did_you_mean(
+            name,
+            self.ids
+                .iter()
+                .map(String::as_str)
+                .chain(self.systems.iter().map(String::as_str)),
+        ))
+    }
+}

@@ -1,0 +1,25 @@
+//! Reports: one [`SimReport`] built from a run, rendered as text, JSON or CSV.
+//!
+//! Renderers return strings; writing them to disk is the caller's job (see `output` in the
+//! binary), so every format can be tested without touching files.
+
+mod check;
+mod csv;
+mod summary;
+pub mod table;
+mod text;
+
+pub use check::{plan_critical_path, render_check};
+pub use csv::trials_csv;
+pub use summary::{
+    Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats,
+    TargetStats, TeamStats, critical_path, summarize,
+};
+pub use text::render_text;
+
+/// The report as pretty-printed JSON.
+pub fn render_json(report: &SimReport) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("a report always serializes");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,345 @@
+//! The simulation report: one serializable struct that every output format renders.
+//!
+//! JSON keys are snake_case and times are seconds. Every field is documented because the JSON
+//! is a contract other tools rely on.
+
+use serde::Serialize;
+
+use crate::plan::{Plan, Scenario};
+use crate::sim::{Model, Policy, RunConfig, RunResult, deterministic};
+use crate::stats::{Estimate, mean_sd, percentile_ci, proportion};
+
+/// The percentiles reported for the RTO.
+pub const PERCENTILES: [(&str, f64); 5] = [
+    ("p50", 0.5),
+    ("p80", 0.8),
+    ("p90", 0.9),
+    ("p95", 0.95),
+    ("p99", 0.99),
+];
+
+/// Summary of the RTO over all trials, in seconds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RtoStats {
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Fastest trial.
+    pub min: f64,
+    /// Median.
+    pub p50: f64,
+    /// 80th percentile.
+    pub p80: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Slowest trial.
+    pub max: f64,
+}
+
+/// A 95% interval.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Interval {
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+impl From<Estimate> for Interval {
+    fn from(e: Estimate) -> Interval {
+        Interval {
+            low: e.low,
+            high: e.high,
+        }
+    }
+}
+
+/// Distribution-free 95% intervals of the RTO percentiles, in seconds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RtoIntervals {
+    /// Interval of P50.
+    pub p50: Interval,
+    /// Interval of P80.
+    pub p80: Interval,
+    /// Interval of P90.
+    pub p90: Interval,
+    /// Interval of P95.
+    pub p95: Interval,
+    /// Interval of P99.
+    pub p99: Interval,
+}
+
+/// The recovery time objective and the chance of meeting it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TargetStats {
+    /// The objective in seconds.
+    pub rto_seconds: f64,
+    /// Share of trials that recovered within the objective.
+    pub probability_met: f64,
+    /// 95% (Wilson) interval of that share.
+    pub probability_interval: Interval,
+}
+
+/// Two percentiles of a time, in seconds.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct P50P90 {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// What the simulation says about one step.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepStats {
+    /// The step's id.
+    pub id: String,
+    /// Its system.
+    pub system: String,
+    /// Its human label (the id when no name is given).
+    pub label: String,
+    /// The team doing it, if any.
+    pub team: Option<String>,
+    /// Share of trials in which the step was on the chain that determined the RTO.
+    pub criticality: f64,
+    /// Spearman rank correlation between the step's duration and the RTO.
+    pub cruciality: f64,
+    /// Mean duration of one attempt (at the team's group size, without failures).
+    pub mean_attempt_seconds: f64,
+    /// When the step started.
+    pub start_seconds: P50P90,
+    /// When the step finished.
+    pub finish_seconds: P50P90,
+}
+
+/// How one team was used.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TeamStats {
+    /// The team's name.
+    pub name: String,
+    /// Parallel groups.
+    pub groups: u32,
+    /// People per group.
+    pub size: u32,
+    /// Steps of this team the scenario needs.
+    pub steps: usize,
+    /// Busy group-time over available group-time up to the RTO, over all trials.
+    pub utilisation: f64,
+    /// Mean time a ready step of this team waited for free groups.
+    pub mean_wait_seconds: f64,
+    /// Mean total waiting for this team's groups per trial.
+    pub wait_per_trial_seconds: f64,
+}
+
+/// How one limit was used.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LimitStats {
+    /// The limit's name.
+    pub name: String,
+    /// Units available.
+    pub capacity: u32,
+    /// Held unit-time over available unit-time up to the RTO.
+    pub utilisation: f64,
+    /// Mean total waiting for this limit per trial.
+    pub wait_per_trial_seconds: f64,
+}
+
+/// Everything `simulate` reports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SimReport {
+    /// Plan name.
+    pub plan: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Dispatch policy.
+    pub policy: Policy,
+    /// Trials run.
+    pub trials: u64,
+    /// The seed.
+    pub seed: u64,
+    /// rtosim's version, so a report can be reproduced.
+    pub version: &'static str,
+    /// Steps the scenario needs.
+    pub steps_needed: usize,
+    /// RTO summary in seconds.
+    pub rto_seconds: RtoStats,
+    /// 95% intervals of the percentiles.
+    pub rto_interval_seconds: RtoIntervals,
+    /// The RTO with every duration at its mean, no failures, teams and limits respected.
+    pub deterministic_rto_seconds: f64,
+    /// Length of the longest dependency chain on mean durations, ignoring teams and limits.
+    pub critical_path_seconds: f64,
+    /// The steps of that chain, first to last.
+    pub critical_path: Vec<String>,
+    /// The objective, when the plan sets one.
+    pub target: Option<TargetStats>,
+    /// Mean failed attempts per trial.
+    pub mean_failures: f64,
+    /// Per step, in plan order.
+    pub steps: Vec<StepStats>,
+    /// Per team, in plan order.
+    pub teams: Vec<TeamStats>,
+    /// Per limit, in plan order.
+    pub limits: Vec<LimitStats>,
+}
+
+/// Builds the report of a run.
+pub fn summarize(
+    plan: &Plan,
+    scenario: &Scenario,
+    model: &Model,
+    run: &RunResult,
+    config: &RunConfig,
+) -> SimReport {
+    let mut rtos: Vec<f64> = run.outcomes.iter().map(|o| o.rto).collect();
+    rtos.sort_unstable_by(f64::total_cmp);
+    let n = rtos.len() as u64;
+    let (mean, sd) = mean_sd(&rtos);
+    let est: Vec<Estimate> = PERCENTILES
+        .iter()
+        .map(|&(_, q)| percentile_ci(&rtos, q))
+        .collect();
+    let rto_seconds = RtoStats {
+        mean,
+        sd,
+        min: rtos.first().copied().unwrap_or(f64::NAN),
+        p50: est[0].value,
+        p80: est[1].value,
+        p90: est[2].value,
+        p95: est[3].value,
+        p99: est[4].value,
+        max: rtos.last().copied().unwrap_or(f64::NAN),
+    };
+    let rto_interval_seconds = RtoIntervals {
+        p50: est[0].into(),
+        p80: est[1].into(),
+        p90: est[2].into(),
+        p95: est[3].into(),
+        p99: est[4].into(),
+    };
+    let target = plan.rto_target.map(|t| {
+        let hits = rtos.partition_point(|&r| r <= t) as u64;
+        let p = proportion(hits, n);
+        TargetStats {
+            rto_seconds: t,
+            probability_met: p.value,
+            probability_interval: p.into(),
+        }
+    });
+
+    let det = deterministic(model);
+    let (cp_len, cp) = critical_path(model);
+    let acc = &run.accum;
+    let trials = n.max(1) as f64;
+    let steps = (0..model.len())
+        .map(|c| {
+            let step = &plan.steps[model.steps[c].plan_index as usize];
+            let p = |h: &crate::stats::histogram::LogHistogram| P50P90 {
+                p50: h.quantile(0.5).unwrap_or(f64::NAN),
+                p90: h.quantile(0.9).unwrap_or(f64::NAN),
+            };
+            StepStats {
+                id: step.id.clone(),
+                system: plan.systems[step.system].clone(),
+                label: step.label().to_string(),
+                team: step.team.map(|t| plan.teams[t].name.clone()),
+                criticality: acc.critical[c] as f64 / trials,
+                cruciality: acc.pairs[c].rho(&acc.rto_ranks),
+                mean_attempt_seconds: model.mean_attempt(c),
+                start_seconds: p(&acc.start[c]),
+                finish_seconds: p(&acc.finish[c]),
+            }
+        })
+        .collect::<Vec<_>>();
+    // Plan order reads best next to the plan file.
+    let mut order: Vec<usize> = (0..steps.len()).collect();
+    order.sort_by_key(|&c| model.steps[c].plan_index);
+    let steps = order.into_iter().map(|c| steps[c].clone()).collect();
+
+    let teams = plan
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let sums = acc.teams[t];
+            let count = model.steps.iter().filter(|s| s.team == t as u32).count();
+            TeamStats {
+                name: team.name.clone(),
+                groups: team.groups,
+                size: team.size,
+                steps: count,
+                utilisation: ratio(sums.busy_ms, sums.capacity_ms),
+                mean_wait_seconds: if count == 0 {
+                    0.0
+                } else {
+                    sums.wait_ms as f64 / 1000.0 / (trials * count as f64)
+                },
+                wait_per_trial_seconds: sums.wait_ms as f64 / 1000.0 / trials,
+            }
+        })
+        .collect();
+    let limits = plan
+        .limits
+        .iter()
+        .enumerate()
+        .map(|(l, limit)| {
+            let sums = acc.limits[l];
+            LimitStats {
+                name: limit.name.clone(),
+                capacity: limit.capacity,
+                utilisation: ratio(sums.busy_ms, sums.capacity_ms),
+                wait_per_trial_seconds: sums.wait_ms as f64 / 1000.0 / trials,
+            }
+        })
+        .collect();
+
+    SimReport {
+        plan: plan.name.clone(),
+        scenario: scenario.name.clone(),
+        policy: model.policy,
+        trials: n,
+        seed: config.seed,
+        version: env!("CARGO_PKG_VERSION"),
+        steps_needed: model.len(),
+        rto_seconds,
+        rto_interval_seconds,
+        deterministic_rto_seconds: det.rto,
+        critical_path_seconds: cp_len,
+        critical_path: cp
+            .into_iter()
+            .map(|c| plan.steps[model.steps[c].plan_index as usize].id.clone())
+            .collect(),
+        target,
+        mean_failures: run
+            .outcomes
+            .iter()
+            .map(|o| f64::from(o.failures))
+            .sum::<f64>()
+            / trials,
+        steps,
+        teams,
+        limits,
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The longest dependency chain of the compiled model on mean attempt durations, ignoring
+/// teams and limits: its length and its steps (compiled indices).
+pub fn critical_path(model: &Model) -> (f64, Vec<usize>) {
+    let n = model.len();
+    let deps: Vec<Vec<usize>> = (0..n)
+        .map(|s| model.preds(s).iter().map(|&p| p as usize).collect())
+        .collect();
+    let weight: Vec<f64> = (0..n).map(|s| model.mean_attempt(s)).collect();
+    // Compiled steps are numbered in topological order.
+    let order: Vec<usize> = (0..n).collect();
+    crate::plan::graph::longest_path(&deps, &order, &weight, &vec![true; n])
+}

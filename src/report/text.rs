@@ -1,0 +1,207 @@
+//! The human-readable summary `simulate` prints by default.
+
+use std::fmt::Write as _;
+
+use super::summary::{PERCENTILES, SimReport};
+use super::table::{Align, render};
+use crate::duration::format_span as span;
+
+/// How many steps the driver table lists.
+const TOP_STEPS: usize = 12;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// Renders the report as text for a terminal.
+pub fn render_text(r: &SimReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.plan);
+    let _ = writeln!(
+        out,
+        "scenario {} · {} steps · policy {} · {} trials · seed {}",
+        r.scenario,
+        r.steps_needed,
+        r.policy.name(),
+        r.trials,
+        r.seed
+    );
+    out.push('\n');
+
+    let rows: Vec<Vec<String>> = PERCENTILES
+        .iter()
+        .map(|&(name, _)| {
+            let (value, iv) = match name {
+                "p50" => (r.rto_seconds.p50, r.rto_interval_seconds.p50),
+                "p80" => (r.rto_seconds.p80, r.rto_interval_seconds.p80),
+                "p90" => (r.rto_seconds.p90, r.rto_interval_seconds.p90),
+                "p95" => (r.rto_seconds.p95, r.rto_interval_seconds.p95),
+                _ => (r.rto_seconds.p99, r.rto_interval_seconds.p99),
+            };
+            vec![
+                name.to_uppercase(),
+                span(value),
+                format!("{} to {}", span(iv.low), span(iv.high)),
+            ]
+        })
+        .collect();
+    out.push_str("RTO\n");
+    out.push_str(&render(
+        &["", "time", "95% interval"],
+        &[Align::Left, Align::Right, Align::Left],
+        &rows,
+        2,
+    ));
+    let _ = writeln!(
+        out,
+        "  mean {} · sd {} · min {} · max {}",
+        span(r.rto_seconds.mean),
+        span(r.rto_seconds.sd),
+        span(r.rto_seconds.min),
+        span(r.rto_seconds.max)
+    );
+    out.push('\n');
+    let contingency = r.rto_seconds.p80 - r.deterministic_rto_seconds;
+    let _ = writeln!(
+        out,
+        "On mean durations with no failures the plan takes {}; P80 is {} {}.",
+        span(r.deterministic_rto_seconds),
+        span(contingency.abs()),
+        if contingency >= 0.0 {
+            "later: the contingency a single-number plan misses"
+        } else {
+            "earlier"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "Longest dependency chain on mean durations: {} ({} steps).",
+        span(r.critical_path_seconds),
+        r.critical_path.len()
+    );
+    if r.mean_failures > 0.0 {
+        let _ = writeln!(
+            out,
+            "Failed attempts re-run per recovery: {:.2} on average.",
+            r.mean_failures
+        );
+    }
+    if let Some(t) = &r.target {
+        let _ = writeln!(
+            out,
+            "Objective {}: met in {} of trials (95% interval {} to {}).",
+            span(t.rto_seconds),
+            pct(t.probability_met),
+            pct(t.probability_interval.low),
+            pct(t.probability_interval.high)
+        );
+    }
+
+    let mut drivers: Vec<&super::StepStats> = r.steps.iter().collect();
+    drivers.sort_by(|a, b| {
+        b.criticality
+            .total_cmp(&a.criticality)
+            .then(b.cruciality.abs().total_cmp(&a.cruciality.abs()))
+    });
+    let shown = drivers.len().min(TOP_STEPS);
+    if shown > 0 {
+        let _ = writeln!(
+            out,
+            "\nWhat drives the RTO (top {shown} of {} steps by criticality)",
+            drivers.len()
+        );
+        let rows: Vec<Vec<String>> = drivers[..shown]
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    s.team.clone().unwrap_or_else(|| "-".into()),
+                    pct(s.criticality),
+                    format!("{:+.2}", s.cruciality),
+                    span(s.finish_seconds.p50),
+                    span(s.finish_seconds.p90),
+                ]
+            })
+            .collect();
+        out.push_str(&render(
+            &[
+                "step",
+                "team",
+                "critical",
+                "cruciality",
+                "done P50",
+                "done P90",
+            ],
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
+            &rows,
+            2,
+        ));
+    }
+
+    if !r.teams.is_empty() {
+        out.push_str("\nTeams\n");
+        let rows: Vec<Vec<String>> = r
+            .teams
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    format!("{} x {}", t.groups, t.size),
+                    t.steps.to_string(),
+                    pct(t.utilisation),
+                    span(t.mean_wait_seconds),
+                    span(t.wait_per_trial_seconds),
+                ]
+            })
+            .collect();
+        out.push_str(&render(
+            &[
+                "team",
+                "groups x people",
+                "steps",
+                "busy",
+                "wait per step",
+                "wait per recovery",
+            ],
+            &[
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
+            &rows,
+            2,
+        ));
+    }
+    if !r.limits.is_empty() {
+        out.push_str("\nLimits\n");
+        let rows: Vec<Vec<String>> = r
+            .limits
+            .iter()
+            .map(|l| {
+                vec![
+                    l.name.clone(),
+                    l.capacity.to_string(),
+                    pct(l.utilisation),
+                    span(l.wait_per_trial_seconds),
+                ]
+            })
+            .collect();
+        out.push_str(&render(
+            &["limit", "capacity", "in use", "wait per recovery"],
+            &[Align::Left, Align::Right, Align::Right, Align::Right],
+            &rows,
+            2,
+        ));
+    }
+    out
+}

@@ -1,0 +1,14 @@
+//! The Monte Carlo engine: a compiled model of one scenario, one trial, and the runner.
+//!
+//! Pure: no file I/O, no printing, no clock, no global random state. The same model, seed and
+//! trial count give the same result on any number of threads.
+
+mod model;
+mod runner;
+mod trial;
+
+pub use model::{CStep, Model, NONE, Policy, attempt_time};
+pub use runner::{
+    Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, replay, run,
+};
+pub use trial::{MeanSampler, RandomSampler, Sampler, StepTiming, TrialState, splitmix, trial_key};

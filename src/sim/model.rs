@@ -1,0 +1,267 @@
+//! The compiled model: one scenario of a plan flattened into index-based arrays for the hot loop.
+//!
+//! Only the steps the scenario needs are kept, renumbered in topological order so the
+//! unconstrained forward pass is a single sweep. Dependencies and limit uses are in CSR form
+//! (offsets into flat arrays); nothing here is a hash map or a string.
+
+use crate::dist::Dist;
+use crate::plan::{Plan, Scenario, graph};
+
+/// Marks "no team" and "no step" in `u32` fields.
+pub const NONE: u32 = u32::MAX;
+
+/// How the dispatcher orders ready steps when groups or limits are short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Latest finish time from a backward pass over mean durations (ties by plan order).
+    #[default]
+    Lft,
+    /// The order steps appear in the plan.
+    Playbook,
+}
+
+impl Policy {
+    /// The policy's name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Lft => "lft",
+            Policy::Playbook => "playbook",
+        }
+    }
+}
+
+/// One step, compiled.
+#[derive(Debug, Clone)]
+pub struct CStep {
+    /// Index of the step in the plan (also its random stream).
+    pub plan_index: u32,
+    /// Duration of one attempt at the recorded group size.
+    pub dist: Dist,
+    /// Failure probability per attempt (0 when the step has no retry).
+    pub fail_p: f64,
+    /// Most failures before an attempt succeeds.
+    pub fail_max: u32,
+    /// Team index or [`NONE`].
+    pub team: u32,
+    /// Groups occupied.
+    pub crew: u32,
+    /// Hands-on seconds per attempt (infinite: the whole attempt).
+    pub hands_on: f64,
+    /// Multiplier of the hands-on part for the team's group size.
+    pub scale: f64,
+}
+
+/// A scenario of a plan, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Compiled steps in topological order.
+    pub steps: Vec<CStep>,
+    /// CSR offsets into `pred` (length steps + 1).
+    pub pred_start: Vec<u32>,
+    /// Predecessors (compiled indices).
+    pub pred: Vec<u32>,
+    /// CSR offsets into `succ`.
+    pub succ_start: Vec<u32>,
+    /// Successors (compiled indices).
+    pub succ: Vec<u32>,
+    /// CSR offsets into `use_limit` / `use_amount`.
+    pub use_start: Vec<u32>,
+    /// Limit indices used.
+    pub use_limit: Vec<u32>,
+    /// Amounts used.
+    pub use_amount: Vec<u32>,
+    /// Groups per team.
+    pub team_groups: Vec<u32>,
+    /// Capacity per limit.
+    pub limit_capacity: Vec<u32>,
+    /// Dispatch priority rank of each step (0 = first).
+    pub rank: Vec<u32>,
+    /// Steps by rank: `by_rank[rank[s]] == s`.
+    pub by_rank: Vec<u32>,
+    /// True when no step needs a team or a limit: the schedule is then the forward pass.
+    pub unconstrained: bool,
+    /// The priority policy used.
+    pub policy: Policy,
+}
+
+impl Model {
+    /// Compiles the steps a scenario needs.
+    pub fn compile(plan: &Plan, scenario: &Scenario, policy: Policy) -> Model {
+        let needed = plan.needed_steps(scenario);
+        let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.after.clone()).collect();
+        let order = graph::topo_order(&deps).expect("a validated plan is acyclic");
+        let kept: Vec<usize> = order.into_iter().filter(|&s| needed[s]).collect();
+        let mut compiled_of = vec![NONE; plan.steps.len()];
+        for (c, &s) in kept.iter().enumerate() {
+            compiled_of[s] = c as u32;
+        }
+
+        let mut steps = Vec::with_capacity(kept.len());
+        let mut pred_start = vec![0u32];
+        let mut pred = Vec::new();
+        let mut use_start = vec![0u32];
+        let (mut use_limit, mut use_amount) = (Vec::new(), Vec::new());
+        for &s in &kept {
+            let step = &plan.steps[s];
+            for &d in &step.after {
+                // Dependencies on surviving systems are already satisfied.
+                if compiled_of[d] != NONE {
+                    pred.push(compiled_of[d]);
+                }
+            }
+            pred_start.push(pred.len() as u32);
+            for &(l, a) in &step.uses {
+                use_limit.push(l as u32);
+                use_amount.push(a);
+            }
+            use_start.push(use_limit.len() as u32);
+            let (fail_p, fail_max) = step.retry.map_or((0.0, 0), |r| (r.p, r.max));
+            steps.push(CStep {
+                plan_index: s as u32,
+                dist: step.duration.clone(),
+                fail_p,
+                fail_max,
+                team: step.team.map_or(NONE, |t| t as u32),
+                crew: step.crew,
+                hands_on: step.hands_on.unwrap_or(f64::INFINITY),
+                scale: plan.hands_on_scale(step),
+            });
+        }
+        let n = steps.len();
+        let mut succ_lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for c in 0..n {
+            for &p in &pred[pred_start[c] as usize..pred_start[c + 1] as usize] {
+                succ_lists[p as usize].push(c as u32);
+            }
+        }
+        let mut succ_start = vec![0u32];
+        let mut succ = Vec::new();
+        for list in succ_lists {
+            succ.extend(list);
+            succ_start.push(succ.len() as u32);
+        }
+        let unconstrained = steps.iter().all(|s| s.team == NONE) && use_limit.is_empty();
+        let mut model = Model {
+            steps,
+            pred_start,
+            pred,
+            succ_start,
+            succ,
+            use_start,
+            use_limit,
+            use_amount,
+            team_groups: plan.teams.iter().map(|t| t.groups).collect(),
+            limit_capacity: plan.limits.iter().map(|l| l.capacity).collect(),
+            rank: Vec::new(),
+            by_rank: Vec::new(),
+            unconstrained,
+            policy,
+        };
+        model.set_policy(policy);
+        model
+    }
+
+    /// Number of compiled steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether the scenario needs no steps at all.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Predecessors of step `s`.
+    #[inline]
+    pub fn preds(&self, s: usize) -> &[u32] {
+        &self.pred[self.pred_start[s] as usize..self.pred_start[s + 1] as usize]
+    }
+
+    /// Successors of step `s`.
+    #[inline]
+    pub fn succs(&self, s: usize) -> &[u32] {
+        &self.succ[self.succ_start[s] as usize..self.succ_start[s + 1] as usize]
+    }
+
+    /// Limits used by step `s` and the amounts.
+    #[inline]
+    pub fn uses(&self, s: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let r = self.use_start[s] as usize..self.use_start[s + 1] as usize;
+        self.use_limit[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.use_amount[r].iter().copied())
+    }
+
+    /// The mean time of one attempt at the team's group size, without failures: the duration a
+    /// planner would write in a spreadsheet.
+    pub fn mean_attempt(&self, s: usize) -> f64 {
+        let step = &self.steps[s];
+        attempt_time(step, step.dist.mean()).0
+    }
+
+    /// Sets the dispatch priority: ranks from the policy, ties by plan order.
+    pub fn set_policy(&mut self, policy: Policy) {
+        let n = self.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        match policy {
+            Policy::Playbook => order.sort_by_key(|&s| self.steps[s as usize].plan_index),
+            Policy::Lft => {
+                let lft = self.latest_finish_times();
+                order.sort_by(|&a, &b| {
+                    lft[a as usize].total_cmp(&lft[b as usize]).then(
+                        self.steps[a as usize]
+                            .plan_index
+                            .cmp(&self.steps[b as usize].plan_index),
+                    )
+                });
+            }
+        }
+        let mut rank = vec![0u32; n];
+        for (r, &s) in order.iter().enumerate() {
+            rank[s as usize] = r as u32;
+        }
+        self.rank = rank;
+        self.by_rank = order;
+        self.policy = policy;
+    }
+
+    /// Latest finish times from a backward pass over mean attempt durations, against the
+    /// project length of the forward pass (the classic CPM late schedule).
+    pub fn latest_finish_times(&self) -> Vec<f64> {
+        let n = self.len();
+        let mean: Vec<f64> = (0..n).map(|s| self.mean_attempt(s)).collect();
+        let mut finish = vec![0.0_f64; n];
+        for s in 0..n {
+            let start = self
+                .preds(s)
+                .iter()
+                .map(|&p| finish[p as usize])
+                .fold(0.0, f64::max);
+            finish[s] = start + mean[s];
+        }
+        let horizon = finish.iter().copied().fold(0.0, f64::max);
+        let mut lf = vec![horizon; n];
+        for s in (0..n).rev() {
+            for &q in self.succs(s) {
+                let q = q as usize;
+                lf[s] = lf[s].min(lf[q] - mean[q]);
+            }
+        }
+        lf
+    }
+}
+
+/// Splits one attempt of `step` whose duration at the recorded group size is `drawn` into its
+/// actual length and the time its groups are needed, applying the group-size scaling to the
+/// hands-on part only: `hands = min(hands-on, drawn) * scale`, `length = hands + (drawn - min(hands-on, drawn))`.
+#[inline]
+pub fn attempt_time(step: &CStep, drawn: f64) -> (f64, f64) {
+    if step.team == NONE {
+        return (drawn, 0.0);
+    }
+    let hands = step.hands_on.min(drawn);
+    let scaled = hands * step.scale;
+    (scaled + (drawn - hands), scaled)
+}

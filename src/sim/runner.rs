@@ -1,0 +1,261 @@
+//! The Monte Carlo runner: trials in fixed blocks, spread over threads, reduced exactly.
+//!
+//! Trial `i` always draws from the streams of `(seed, i)` and always lands in block
+//! `i / BLOCK`, and every statistic is summed in integers (counts, fixed-point sums, integer
+//! milliseconds), so the result is bit-identical at any thread count. Per-trial memory is one
+//! [`Outcome`] (16 bytes); per-step statistics are streamed, never stored per trial.
+
+use rayon::prelude::*;
+
+use super::model::Model;
+use super::trial::{RandomSampler, TrialState};
+use crate::stats::histogram::LogHistogram;
+use crate::stats::rankcorr::{PairSums, RtoSums, normalized_midranks};
+
+/// Trials per block: the unit of work and of within-block RTO ranking.
+pub const BLOCK: usize = 1024;
+
+/// How many trials to run, with which seed, on how many threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunConfig {
+    /// Number of trials.
+    pub trials: u64,
+    /// The seed every random stream derives from.
+    pub seed: u64,
+    /// Worker threads; 0 lets rayon choose (one per core).
+    pub threads: usize,
+}
+
+/// What one trial produced, kept for every trial.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Outcome {
+    /// Recovery time in seconds.
+    pub rto: f64,
+    /// Failed attempts across all steps.
+    pub failures: u32,
+    /// Compiled index of the step that finished last, or [`NONE`].
+    pub last: u32,
+}
+
+/// Integer sums over trials of one team's or limit's use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResourceSums {
+    /// Unit-milliseconds in use (group-ms for teams).
+    pub busy_ms: u64,
+    /// Unit-milliseconds available up to each trial's RTO.
+    pub capacity_ms: u64,
+    /// Milliseconds ready steps waited for this resource.
+    pub wait_ms: u64,
+}
+
+impl ResourceSums {
+    fn merge(&mut self, o: &ResourceSums) {
+        self.busy_ms += o.busy_ms;
+        self.capacity_ms += o.capacity_ms;
+        self.wait_ms += o.wait_ms;
+    }
+}
+
+/// Statistics accumulated over trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accum {
+    /// Trials in which each step was on the critical chain.
+    pub critical: Vec<u64>,
+    /// Each step's finish time.
+    pub finish: Vec<LogHistogram>,
+    /// Each step's start time.
+    pub start: Vec<LogHistogram>,
+    /// Rank-correlation sums of each step with the RTO.
+    pub pairs: Vec<PairSums>,
+    /// Rank sums of the RTO.
+    pub rto_ranks: RtoSums,
+    /// Per team.
+    pub teams: Vec<ResourceSums>,
+    /// Per limit.
+    pub limits: Vec<ResourceSums>,
+}
+
+impl Accum {
+    fn new(model: &Model) -> Accum {
+        let n = model.len();
+        Accum {
+            critical: vec![0; n],
+            finish: vec![LogHistogram::new(); n],
+            start: vec![LogHistogram::new(); n],
+            pairs: vec![PairSums::default(); n],
+            rto_ranks: RtoSums::default(),
+            teams: vec![ResourceSums::default(); model.team_groups.len()],
+            limits: vec![ResourceSums::default(); model.limit_capacity.len()],
+        }
+    }
+
+    fn merge(mut self, o: Accum) -> Accum {
+        for (a, b) in self.critical.iter_mut().zip(&o.critical) {
+            *a += b;
+        }
+        for (a, b) in self.finish.iter_mut().zip(&o.finish) {
+            a.merge(b);
+        }
+        for (a, b) in self.start.iter_mut().zip(&o.start) {
+            a.merge(b);
+        }
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+            a.merge(b);
+        }
+        self.rto_ranks.merge(&o.rto_ranks);
+        for (a, b) in self.teams.iter_mut().zip(&o.teams) {
+            a.merge(b);
+        }
+        for (a, b) in self.limits.iter_mut().zip(&o.limits) {
+            a.merge(b);
+        }
+        self
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// One outcome per trial, in trial order.
+    pub outcomes: Vec<Outcome>,
+    /// Streamed statistics.
+    pub accum: Accum,
+}
+
+#[inline]
+fn ms(seconds: f64) -> u64 {
+    (seconds * 1000.0).round() as u64
+}
+
+/// One thread's working set: accumulators and reused buffers.
+struct Worker {
+    accum: Accum,
+    state: TrialState,
+    keys: Vec<f64>,
+    rto_rank: Vec<f64>,
+    column: Vec<f64>,
+    column_rank: Vec<f64>,
+    order: Vec<u32>,
+    ranked_steps: Vec<usize>,
+}
+
+impl Worker {
+    fn new(model: &Model) -> Worker {
+        Worker {
+            accum: Accum::new(model),
+            state: TrialState::new(model),
+            keys: vec![0.0; BLOCK * model.len()],
+            rto_rank: vec![0.0; BLOCK],
+            column: vec![0.0; BLOCK],
+            column_rank: vec![0.0; BLOCK],
+            order: Vec::with_capacity(BLOCK),
+            ranked_steps: (0..model.len())
+                .filter(|&s| model.steps[s].fail_p > 0.0 && model.steps[s].fail_max > 0)
+                .collect(),
+        }
+    }
+
+    fn block(&mut self, model: &Model, seed: u64, block: usize, outcomes: &mut [Outcome]) {
+        let n = model.len();
+        let first = (block * BLOCK) as u64;
+        for (i, out) in outcomes.iter_mut().enumerate() {
+            let mut sampler = RandomSampler::new(seed, first + i as u64);
+            let rto = self.state.run(model, &mut sampler);
+            let st = &self.state;
+            let critical = &mut self.accum.critical;
+            st.critical_chain(|s| critical[s] += 1);
+            let keys = &mut self.keys[i * n..(i + 1) * n];
+            let mut failures = 0;
+            for s in 0..n {
+                self.accum.finish[s].record(st.finish[s]);
+                self.accum.start[s].record(st.start[s]);
+                keys[s] = st.key[s];
+                failures += st.failures[s];
+            }
+            for (t, sums) in self.accum.teams.iter_mut().enumerate() {
+                sums.busy_ms += ms(st.team_busy[t]);
+                sums.capacity_ms += ms(f64::from(model.team_groups[t]) * rto);
+                sums.wait_ms += ms(st.team_wait[t]);
+            }
+            for (l, sums) in self.accum.limits.iter_mut().enumerate() {
+                sums.busy_ms += ms(st.limit_busy[l]);
+                sums.capacity_ms += ms(f64::from(model.limit_capacity[l]) * rto);
+                sums.wait_ms += ms(st.limit_wait[l]);
+            }
+            *out = Outcome {
+                rto,
+                failures,
+                last: st.last,
+            };
+        }
+
+        // Rank the RTO within the block, and the total times of steps with retries.
+        let len = outcomes.len();
+        self.column.clear();
+        self.column.extend(outcomes.iter().map(|o| o.rto));
+        normalized_midranks(&self.column, &mut self.order, &mut self.rto_rank[..len]);
+        for &s in &self.ranked_steps {
+            self.column.clear();
+            self.column.extend((0..len).map(|i| self.keys[i * n + s]));
+            normalized_midranks(&self.column, &mut self.order, &mut self.column_rank[..len]);
+            for i in 0..len {
+                self.keys[i * n + s] = self.column_rank[i];
+            }
+        }
+        for i in 0..len {
+            let r = self.rto_rank[i];
+            self.accum.rto_ranks.add(r);
+            for (pair, &k) in self
+                .accum
+                .pairs
+                .iter_mut()
+                .zip(&self.keys[i * n..(i + 1) * n])
+            {
+                pair.add(k, r);
+            }
+        }
+    }
+}
+
+/// Runs `config.trials` trials of `model`. `progress` is called with the number of trials
+/// finished after each block, from worker threads.
+pub fn run(
+    model: &Model,
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()?;
+    let mut outcomes = vec![Outcome::default(); config.trials as usize];
+    let accum = pool.install(|| {
+        outcomes
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .fold(
+                || Worker::new(model),
+                |mut worker, (block, chunk)| {
+                    worker.block(model, config.seed, block, chunk);
+                    progress(chunk.len() as u64);
+                    worker
+                },
+            )
+            .map(|w| w.accum)
+            .reduce(|| Accum::new(model), Accum::merge)
+    });
+    Ok(RunResult { outcomes, accum })
+}
+
+/// The outcome and full schedule of one trial, for charts of a representative run.
+pub fn replay(model: &Model, seed: u64, trial: u64) -> TrialState {
+    let mut state = TrialState::new(model);
+    state.run(model, &mut RandomSampler::new(seed, trial));
+    state
+}
+
+/// The schedule with every duration at its mean and no failures.
+pub fn deterministic(model: &Model) -> TrialState {
+    let mut state = TrialState::new(model);
+    state.run(model, &mut super::trial::MeanSampler);
+    state
+}

@@ -1,0 +1,466 @@
+//! One trial: sample every step's attempts and schedule them, recording what the statistics need.
+//!
+//! The scheduler is non-anticipative parallel list scheduling: at time 0 and at every event
+//! (a step finishing, groups released after hands-on) it scans the ready steps in priority
+//! order and starts each whose crew and limit uses fit now. Durations are drawn when a step
+//! starts only in the sense that the scheduler never looks at them to decide what to start.
+//!
+//! Randomness is per step, not per trial: each step draws from its own generator keyed by
+//! `(seed, trial, step)`, so two runs that differ only in staffing, policy or scenario give each
+//! step the same durations (common random numbers), whatever order steps start in.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+
+use super::model::{CStep, Model, NONE, attempt_time};
+
+/// SplitMix64's finaliser: a bijective mix used to derive independent stream keys.
+#[inline]
+pub fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The key of trial `trial` under `seed`, from which every stream of the trial derives.
+#[inline]
+pub fn trial_key(seed: u64, trial: u64) -> u64 {
+    splitmix(splitmix(seed) ^ trial)
+}
+
+/// How one step went in one trial: its failed attempts and its final, successful one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepTiming {
+    /// Total time of the failed attempts before the final one.
+    pub lead: f64,
+    /// Length of the final attempt.
+    pub length: f64,
+    /// Time the groups are needed in the final attempt.
+    pub hands: f64,
+    /// What cruciality correlates with the RTO: the draw's population rank for a step without
+    /// retries, else the step's total time (ranked later, within its block of trials).
+    pub key: f64,
+    /// Failed attempts.
+    pub failures: u32,
+}
+
+/// A source of step timings.
+pub trait Sampler {
+    /// The timing of `step` in the current trial.
+    fn time(&mut self, step: &CStep) -> StepTiming;
+}
+
+/// Random timings for one trial, from per-step streams.
+#[derive(Debug, Clone, Copy)]
+pub struct RandomSampler {
+    key: u64,
+}
+
+impl RandomSampler {
+    /// The sampler of trial `trial` under `seed`.
+    pub fn new(seed: u64, trial: u64) -> RandomSampler {
+        RandomSampler {
+            key: trial_key(seed, trial),
+        }
+    }
+}
+
+impl Sampler for RandomSampler {
+    #[inline]
+    fn time(&mut self, step: &CStep) -> StepTiming {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.key ^ u64::from(step.plan_index));
+        let retries = step.fail_p > 0.0 && step.fail_max > 0;
+        let mut lead = 0.0;
+        let mut failures = 0;
+        loop {
+            let draw = step.dist.sample(&mut rng);
+            let (length, hands) = attempt_time(step, draw.value);
+            // A failed attempt lasts a uniform fraction of its drawn length; after `max`
+            // failures the next attempt succeeds.
+            if retries && failures < step.fail_max && rng.random::<f64>() < step.fail_p {
+                lead += length * rng.random::<f64>();
+                failures += 1;
+                continue;
+            }
+            return StepTiming {
+                lead,
+                length,
+                hands,
+                key: if retries { lead + length } else { draw.rank },
+                failures,
+            };
+        }
+    }
+}
+
+/// Mean durations and no failures: the plan as a spreadsheet would schedule it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MeanSampler;
+
+impl Sampler for MeanSampler {
+    fn time(&mut self, step: &CStep) -> StepTiming {
+        let (length, hands) = attempt_time(step, step.dist.mean());
+        StepTiming {
+            lead: 0.0,
+            length,
+            hands,
+            key: 0.5,
+            failures: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Release,
+    Finish,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    time: f64,
+    seq: u32,
+    kind: Kind,
+    step: u32,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    /// Reversed, so the max-heap pops the earliest event, and among simultaneous events the one
+    /// posted first (a step's release before its finish).
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// Per-thread buffers for trials, reused so a trial allocates nothing.
+#[derive(Debug, Clone)]
+pub struct TrialState {
+    /// Start of each step (first attempt).
+    pub start: Vec<f64>,
+    /// Finish of each step.
+    pub finish: Vec<f64>,
+    /// When each step's groups were released.
+    pub release: Vec<f64>,
+    /// When each step became ready (all dependencies finished).
+    pub ready_at: Vec<f64>,
+    /// The step whose event let each step start, or [`NONE`].
+    pub enabler: Vec<u32>,
+    /// Cruciality key of each step.
+    pub key: Vec<f64>,
+    /// Failed attempts of each step.
+    pub failures: Vec<u32>,
+    /// Group-seconds each team worked.
+    pub team_busy: Vec<f64>,
+    /// Seconds ready steps waited for each team's groups.
+    pub team_wait: Vec<f64>,
+    /// Unit-seconds each limit was held.
+    pub limit_busy: Vec<f64>,
+    /// Seconds ready steps waited for each limit.
+    pub limit_wait: Vec<f64>,
+    /// The step that finished last (the one that set the RTO), or [`NONE`].
+    pub last: u32,
+    /// The RTO of the trial.
+    pub rto: f64,
+    remaining: Vec<u32>,
+    last_dep: Vec<u32>,
+    blocked_by: Vec<Blocked>,
+    free_groups: Vec<u32>,
+    free_limit: Vec<u32>,
+    team_released: Vec<(f64, u32)>,
+    limit_released: Vec<(f64, u32)>,
+    ready: Vec<u32>,
+    heap: BinaryHeap<Event>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Blocked {
+    No,
+    Team,
+    Limit(u32),
+}
+
+impl TrialState {
+    /// Buffers sized for `model`.
+    pub fn new(model: &Model) -> TrialState {
+        let n = model.len();
+        let teams = model.team_groups.len();
+        let limits = model.limit_capacity.len();
+        TrialState {
+            start: vec![0.0; n],
+            finish: vec![0.0; n],
+            release: vec![0.0; n],
+            ready_at: vec![0.0; n],
+            enabler: vec![NONE; n],
+            key: vec![0.0; n],
+            failures: vec![0; n],
+            team_busy: vec![0.0; teams],
+            team_wait: vec![0.0; teams],
+            limit_busy: vec![0.0; limits],
+            limit_wait: vec![0.0; limits],
+            last: NONE,
+            rto: 0.0,
+            remaining: vec![0; n],
+            last_dep: vec![NONE; n],
+            blocked_by: vec![Blocked::No; n],
+            free_groups: vec![0; teams],
+            free_limit: vec![0; limits],
+            team_released: vec![(f64::NAN, NONE); teams],
+            limit_released: vec![(f64::NAN, NONE); limits],
+            ready: Vec::with_capacity(n),
+            heap: BinaryHeap::with_capacity(2 * n + 2),
+        }
+    }
+
+    /// Runs one trial, leaving its schedule in the buffers; returns the RTO.
+    pub fn run<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
+        if model.unconstrained {
+            self.forward_pass(model, sampler);
+        } else {
+            self.dispatch_all(model, sampler);
+        }
+        self.rto
+    }
+
+    /// The chain of steps that determined the RTO, from the last step back to one that started
+    /// with nothing to wait for, following whichever event let each step start.
+    pub fn critical_chain(&self, mut visit: impl FnMut(usize)) {
+        let mut at = self.last;
+        while at != NONE {
+            visit(at as usize);
+            at = self.enabler[at as usize];
+        }
+    }
+
+    /// Unconstrained: every step starts when its last dependency finishes.
+    fn forward_pass<S: Sampler>(&mut self, model: &Model, sampler: &mut S) {
+        let mut rto = 0.0;
+        let mut last = NONE;
+        for s in 0..model.len() {
+            let mut start = 0.0;
+            let mut enabler = NONE;
+            for &p in model.preds(s) {
+                let f = self.finish[p as usize];
+                if enabler == NONE || f > start {
+                    start = f;
+                    enabler = p;
+                }
+            }
+            let t = sampler.time(&model.steps[s]);
+            let finish = start + t.lead + t.length;
+            self.start[s] = start;
+            self.ready_at[s] = start;
+            self.finish[s] = finish;
+            self.release[s] = start;
+            self.enabler[s] = enabler;
+            self.key[s] = t.key;
+            self.failures[s] = t.failures;
+            if last == NONE || finish > rto {
+                rto = finish;
+                last = s as u32;
+            }
+        }
+        self.rto = rto;
+        self.last = last;
+    }
+
+    /// Resource-constrained list scheduling driven by events.
+    fn dispatch_all<S: Sampler>(&mut self, model: &Model, sampler: &mut S) {
+        let n = model.len();
+        self.free_groups.copy_from_slice(&model.team_groups);
+        self.free_limit.copy_from_slice(&model.limit_capacity);
+        self.team_busy.iter_mut().for_each(|x| *x = 0.0);
+        self.team_wait.iter_mut().for_each(|x| *x = 0.0);
+        self.limit_busy.iter_mut().for_each(|x| *x = 0.0);
+        self.limit_wait.iter_mut().for_each(|x| *x = 0.0);
+        self.team_released
+            .iter_mut()
+            .for_each(|x| *x = (f64::NAN, NONE));
+        self.limit_released
+            .iter_mut()
+            .for_each(|x| *x = (f64::NAN, NONE));
+        self.ready.clear();
+        self.heap.clear();
+        for s in 0..n {
+            let preds = model.pred_start[s + 1] - model.pred_start[s];
+            self.remaining[s] = preds;
+            self.last_dep[s] = NONE;
+            self.blocked_by[s] = Blocked::No;
+            if preds == 0 {
+                self.ready_at[s] = 0.0;
+                self.ready.push(model.rank[s]);
+            }
+        }
+        self.ready.sort_unstable();
+        let mut seq = 0u32;
+        let mut now = 0.0;
+        let mut rto = 0.0;
+        let mut last = NONE;
+        loop {
+            // Dispatch: start every ready step that fits, in priority order.
+            let mut kept = 0;
+            for i in 0..self.ready.len() {
+                let r = self.ready[i];
+                let s = model.by_rank[r as usize] as usize;
+                let step = &model.steps[s];
+                let team_fits =
+                    step.team == NONE || self.free_groups[step.team as usize] >= step.crew;
+                let short_limit = model
+                    .uses(s)
+                    .find(|&(l, a)| self.free_limit[l as usize] < a)
+                    .map(|(l, _)| l);
+                if !team_fits || short_limit.is_some() {
+                    if self.blocked_by[s] == Blocked::No {
+                        self.blocked_by[s] = if team_fits {
+                            Blocked::Limit(short_limit.unwrap_or(0))
+                        } else {
+                            Blocked::Team
+                        };
+                    }
+                    self.ready[kept] = r;
+                    kept += 1;
+                    continue;
+                }
+                self.start_step(model, s, now, sampler, &mut seq);
+            }
+            self.ready.truncate(kept);
+
+            let Some(first) = self.heap.pop() else {
+                break;
+            };
+            now = first.time;
+            let mut event = Some(first);
+            while let Some(e) = event {
+                let s = e.step as usize;
+                let step = &model.steps[s];
+                match e.kind {
+                    Kind::Release => {
+                        let t = step.team as usize;
+                        self.free_groups[t] += step.crew;
+                        self.team_released[t] = (now, e.step);
+                        self.team_busy[t] +=
+                            f64::from(step.crew) * (self.release[s] - self.start[s]);
+                    }
+                    Kind::Finish => {
+                        for (l, a) in model.uses(s) {
+                            self.free_limit[l as usize] += a;
+                            self.limit_released[l as usize] = (now, e.step);
+                            self.limit_busy[l as usize] +=
+                                f64::from(a) * (self.finish[s] - self.start[s]);
+                        }
+                        if last == NONE || now > rto {
+                            rto = now;
+                            last = e.step;
+                        }
+                        for &q in model.succs(s) {
+                            let q = q as usize;
+                            self.remaining[q] -= 1;
+                            if self.remaining[q] == 0 {
+                                self.ready_at[q] = now;
+                                self.last_dep[q] = e.step;
+                                let r = model.rank[q];
+                                let at = self.ready.partition_point(|&x| x < r);
+                                self.ready.insert(at, r);
+                            }
+                        }
+                    }
+                }
+                event = match self.heap.peek() {
+                    Some(next) if next.time == now => self.heap.pop(),
+                    _ => None,
+                };
+            }
+        }
+        debug_assert!(self.ready.is_empty(), "validated plans never deadlock");
+        self.rto = rto;
+        self.last = last;
+    }
+
+    fn start_step<S: Sampler>(
+        &mut self,
+        model: &Model,
+        s: usize,
+        now: f64,
+        sampler: &mut S,
+        seq: &mut u32,
+    ) {
+        let step = &model.steps[s];
+        let t = sampler.time(step);
+        let finish = now + t.lead + t.length;
+        self.start[s] = now;
+        self.finish[s] = finish;
+        self.key[s] = t.key;
+        self.failures[s] = t.failures;
+        // Who let this step start: its last dependency if it started as soon as it was ready,
+        // otherwise whichever step just released the groups or limit it was waiting for.
+        let waited = now > self.ready_at[s];
+        self.enabler[s] = if !waited {
+            self.last_dep[s]
+        } else {
+            self.releaser(model, s, now).unwrap_or(self.last_dep[s])
+        };
+        if waited {
+            let wait = now - self.ready_at[s];
+            match self.blocked_by[s] {
+                Blocked::Team => self.team_wait[step.team as usize] += wait,
+                Blocked::Limit(l) => self.limit_wait[l as usize] += wait,
+                Blocked::No => {}
+            }
+        }
+        if step.team != NONE {
+            self.free_groups[step.team as usize] -= step.crew;
+            // The same groups stay with the step through its failed attempts.
+            self.release[s] = now + t.lead + t.hands;
+            self.heap.push(Event {
+                time: self.release[s],
+                seq: *seq,
+                kind: Kind::Release,
+                step: s as u32,
+            });
+            *seq += 1;
+        } else {
+            self.release[s] = now;
+        }
+        for (l, a) in model.uses(s) {
+            self.free_limit[l as usize] -= a;
+        }
+        self.heap.push(Event {
+            time: finish,
+            seq: *seq,
+            kind: Kind::Finish,
+            step: s as u32,
+        });
+        *seq += 1;
+    }
+
+    fn releaser(&self, model: &Model, s: usize, now: f64) -> Option<u32> {
+        let step = &model.steps[s];
+        if step.team != NONE {
+            let (t, who) = self.team_released[step.team as usize];
+            if t == now {
+                return Some(who);
+            }
+        }
+        model.uses(s).find_map(|(l, _)| {
+            let (t, who) = self.limit_released[l as usize];
+            (t == now).then_some(who)
+        })
+    }
+}
