@@ -1,0 +1,191 @@
+//! Validation of durations: fixed times and distribution tables.
+
+use super::Checker;
+use crate::dist::Dist;
+use crate::plan::diag::{Diagnostic, KeyPath, did_you_mean};
+use crate::plan::wire::{DistWire, DurationWire};
+
+impl Checker {
+    pub(super) fn duration(
+        &mut self,
+        path: KeyPath,
+        wire: &DurationWire,
+        id: &str,
+    ) -> Option<Dist> {
+        match wire {
+            DurationWire::Fixed(text) => self
+                .time(path, text, &format!("step \"{id}\" duration"))
+                .map(Dist::Fixed),
+            DurationWire::Dist(d) => self.dist(path, d, id),
+        }
+    }
+
+    fn dist(&mut self, path: KeyPath, d: &DistWire, id: &str) -> Option<Dist> {
+        const FAMILIES: [&str; 6] = [
+            "uniform",
+            "triangular",
+            "pert",
+            "lognormal",
+            "exponential",
+            "empirical",
+        ];
+        let Some(family) = d.dist.as_deref() else {
+            self.push(
+                Diagnostic::error(path, format!("step \"{id}\" duration table has no `dist`"))
+                    .with_hint(format!("add dist = one of {}", FAMILIES.join(", "))),
+            );
+            return None;
+        };
+        let (needed, allowed): (&[&str], &[&str]) = match family {
+            "uniform" => (&["min", "max"], &["min", "max"]),
+            "triangular" | "pert" => (&["min", "mode", "max"], &["min", "mode", "max"]),
+            "lognormal" => (&["p50", "p90"], &["p50", "p90"]),
+            "exponential" => (&["mean"], &["mean"]),
+            "empirical" => (&["samples"], &["samples"]),
+            other => {
+                let hint = did_you_mean(other, FAMILIES)
+                    .unwrap_or_else(|| format!("use one of {}", FAMILIES.join(", ")));
+                self.push(
+                    Diagnostic::error(
+                        path.key("dist"),
+                        format!("step \"{id}\" has unknown distribution \"{other}\""),
+                    )
+                    .with_hint(hint),
+                );
+                return None;
+            }
+        };
+        let present: [(&str, bool); 7] = [
+            ("min", d.min.is_some()),
+            ("mode", d.mode.is_some()),
+            ("max", d.max.is_some()),
+            ("p50", d.p50.is_some()),
+            ("p90", d.p90.is_some()),
+            ("mean", d.mean.is_some()),
+            ("samples", d.samples.is_some()),
+        ];
+        let mut ok = true;
+        for (key, is_present) in present {
+            if is_present && !allowed.contains(&key) {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.key(key),
+                        format!(
+                            "`{key}` does not apply to a {family} distribution (step \"{id}\")"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "a {family} distribution takes {}",
+                        allowed.join(", ")
+                    )),
+                );
+            }
+            if !is_present && needed.contains(&key) {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        format!("step \"{id}\" {family} distribution needs `{key}`"),
+                    )
+                    .with_hint(format!(
+                        "a {family} distribution takes {}",
+                        allowed.join(", ")
+                    )),
+                );
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut t = |key: &str, text: &Option<String>| -> Option<f64> {
+            let text = text.as_deref()?;
+            self.time(path.key(key), text, &format!("step \"{id}\" {key}"))
+        };
+        let dist = match family {
+            "uniform" => {
+                let (min, max) = (t("min", &d.min), t("max", &d.max));
+                let (min, max) = (min?, max?);
+                if min > max {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" uniform min is above max"))
+                            .with_hint("min must not exceed max"),
+                    );
+                    return None;
+                }
+                Dist::Uniform { min, max }
+            }
+            "triangular" | "pert" => {
+                let (min, mode, max) = (t("min", &d.min), t("mode", &d.mode), t("max", &d.max));
+                let (min, mode, max) = (min?, mode?, max?);
+                if !(min <= mode && mode <= max) {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" {family} needs min <= mode <= max"))
+                            .with_hint("order the three-point estimate as optimistic, most likely, pessimistic"),
+                    );
+                    return None;
+                }
+                if family == "pert" {
+                    Dist::Pert { min, mode, max }
+                } else {
+                    Dist::Triangular { min, mode, max }
+                }
+            }
+            "lognormal" => {
+                let (p50, p90) = (t("p50", &d.p50), t("p90", &d.p90));
+                let (p50, p90) = (p50?, p90?);
+                if !(p50 > 0.0 && p50 < p90) {
+                    self.push(
+                        Diagnostic::error(path, format!("step \"{id}\" lognormal needs 0 < p50 < p90"))
+                            .with_hint("p50 is the typical time, p90 a slow one; for a fixed time write duration = \"20m\""),
+                    );
+                    return None;
+                }
+                Dist::lognormal_from_quantiles(p50, p90)
+            }
+            "exponential" => {
+                let mean = t("mean", &d.mean)?;
+                if mean <= 0.0 {
+                    self.push(Diagnostic::error(
+                        path.key("mean"),
+                        format!("step \"{id}\" exponential mean must be positive"),
+                    ));
+                    return None;
+                }
+                Dist::Exponential { mean }
+            }
+            _ => {
+                let samples = d.samples.as_deref().unwrap_or_default();
+                if samples.is_empty() {
+                    self.push(
+                        Diagnostic::error(
+                            path.key("samples"),
+                            format!("step \"{id}\" empirical distribution has no samples"),
+                        )
+                        .with_hint(
+                            "list at least one recorded time, such as samples = [\"18m\", \"22m\"]",
+                        ),
+                    );
+                    return None;
+                }
+                let mut values = Vec::with_capacity(samples.len());
+                let mut good = true;
+                for (k, text) in samples.iter().enumerate() {
+                    match self.time(
+                        path.key("samples").index(k),
+                        text,
+                        &format!("step \"{id}\" sample"),
+                    ) {
+                        Some(v) => values.push(v),
+                        None => good = false,
+                    }
+                }
+                if !good {
+                    return None;
+                }
+                Dist::empirical(values)
+            }
+        };
+        Some(dist)
+    }
+}
