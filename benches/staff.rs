@@ -45,7 +45,7 @@ fn bench_sweep(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("staff");
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(30));
+    group.measurement_time(Duration::from_secs(60));
     group.bench_function("sweep 20 options x 20000 trials", |b| {
         b.iter(|| {
             let stats =

@@ -342,3 +342,78 @@ pub(crate) fn fallback_svg(message: &str) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\"><text x=\"10\" y=\"25\" font-family=\"sans-serif\" font-size=\"14\">{text}</text></svg>\n"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Format, parse_plan};
+    use crate::sim::{Policy, RunConfig};
+    use crate::staff::{Grid, OptionStats, SweepConfig, analyse};
+    use crate::stats::Estimate;
+
+    fn report(groups: &[&str], people: Option<u32>) -> StaffReport {
+        let text = "[teams]\na = 1\nb = 1\n[[step]]\nid = \"x\"\nteam = \"a\"\nduration = \"1h\"\n";
+        let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
+        let ranges: Vec<_> = groups.iter().map(|s| s.parse().unwrap()).collect();
+        let grid = Grid::resolve(&plan, &ranges, &[], people).unwrap();
+        let options = grid.options(&plan).unwrap();
+        // P90 falls by an hour per person; P50 is half of it.
+        let stats: Vec<OptionStats> = options
+            .iter()
+            .map(|o| {
+                let h = 3600.0 * (10.0 - f64::from(o.headcount));
+                let e = |v: f64| Estimate {
+                    value: v,
+                    low: v,
+                    high: v,
+                };
+                OptionStats {
+                    mean: h,
+                    p50: e(h / 2.0),
+                    p90: e(h),
+                    p99: e(h),
+                    met: None,
+                    deterministic: h,
+                }
+            })
+            .collect();
+        let config = SweepConfig {
+            policy: Policy::Lft,
+            run: RunConfig {
+                trials: 1,
+                seed: 1,
+                threads: 1,
+            },
+            target: None,
+        };
+        let scenario = plan.default_scenario();
+        analyse(&plan, &scenario, &grid, &options, &stats, &config, 0.9)
+    }
+
+    #[test]
+    fn one_line_per_composition_against_headcount() {
+        let spec = staffing_chart_spec(&report(&["a=1..3", "b=1..2"], None));
+        // a has more values, so it runs along the lines; one line per b.
+        let labels: Vec<&str> = spec.lines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["b 1 group", "b 2 groups"]);
+        let xs: Vec<f64> = spec.lines[1].points.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [3.0, 4.0, 5.0]);
+        assert_eq!(spec.lines[1].points[0].p90, 7.0);
+        assert_eq!(spec.lines[1].points[0].p50, 3.5);
+        // Without an objective the cheapest at the best P90 is the largest option here.
+        let m = spec.marked.unwrap();
+        assert_eq!((m.x, m.p90), (5.0, 5.0));
+        let svg = render_staffing_chart(&spec).unwrap();
+        assert!(svg.contains("b 2 groups") && svg.contains("recommended: option #6"));
+    }
+
+    #[test]
+    fn people_sweeps_follow_the_best_split() {
+        let spec = staffing_chart_spec(&report(&["a", "b"], Some(4)));
+        assert_eq!(spec.lines.len(), 1);
+        assert_eq!(spec.lines[0].label, "best split of 4 people");
+        let xs: Vec<f64> = spec.lines[0].points.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [1.0, 2.0, 3.0]);
+        assert_eq!(spec.x_label, "people in a (of 4)");
+    }
+}
