@@ -41,6 +41,9 @@ pub struct SheetStep {
     pub planned_start: f64,
     /// Planned finish on mean durations.
     pub planned_finish: f64,
+    /// When the planned schedule frees the step's groups (before the finish when the rest of
+    /// the step runs unattended; the start for unattended steps).
+    pub planned_release: f64,
     /// Simulated start.
     pub start: P50P90,
     /// Simulated finish.
@@ -189,6 +192,7 @@ pub fn build(
                     .collect(),
                 planned_start: det.start[c],
                 planned_finish: det.finish[c],
+                planned_release: det.release[c],
                 start: p50p90(&accum.start[c]),
                 finish: p50p90(&accum.finish[c]),
             }
@@ -288,6 +292,19 @@ fn step_cell(s: &SheetStep) -> String {
     out
 }
 
+/// The planned finish, with the time the groups are free again when they leave earlier.
+fn finish_cell(s: &SheetStep) -> String {
+    if !s.groups.is_empty() && s.planned_release < s.planned_finish {
+        format!(
+            "{} (hands free at {})",
+            span(s.planned_finish),
+            span(s.planned_release)
+        )
+    } else {
+        span(s.planned_finish)
+    }
+}
+
 fn table(out: &mut String, sheet: &RunSheet, rows: &[usize]) {
     out.push_str("| # | done | step | system | after | planned start | planned finish | start P50 / P90 | finish P50 / P90 |\n");
     out.push_str("|--:|:--:|---|---|---|--:|--:|--:|--:|\n");
@@ -306,7 +323,7 @@ fn table(out: &mut String, sheet: &RunSheet, rows: &[usize]) {
             cell(&s.system),
             after,
             span(s.planned_start),
-            span(s.planned_finish),
+            finish_cell(s),
             span(s.start.p50),
             span(s.start.p90),
             span(s.finish.p50),
@@ -392,6 +409,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
         "after",
         "planned_start_seconds",
         "planned_finish_seconds",
+        "planned_release_seconds",
         "start_p50_seconds",
         "start_p90_seconds",
         "finish_p50_seconds",
@@ -410,6 +428,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             s.after.join(" "),
             format!("{:.0}", s.planned_start),
             format!("{:.0}", s.planned_finish),
+            format!("{:.0}", s.planned_release),
             format!("{:.0}", s.start.p50),
             format!("{:.0}", s.start.p90),
             format!("{:.0}", s.finish.p50),

@@ -316,7 +316,7 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.4))
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::LowerRight)
             .label_font(("sans-serif", 13))
             .draw()
             .map_err(|e| e.to_string())?;
