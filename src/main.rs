@@ -6,6 +6,7 @@
 )]
 
 mod cli;
+mod commands;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -109,8 +110,11 @@ fn run(cli: Cli) -> Result<i32> {
             } else {
                 emit(&report::render_text(&summary))?;
             }
-            Ok(exit::OK)
+            Ok(commands::check_gates(&args.fail_above, &result.outcomes))
         }
+        Command::Staff(args) => commands::staff(args),
+        Command::Compare(args) => commands::compare(args),
+        Command::Runsheet(args) => commands::runsheet(args),
     }
 }
 
