@@ -6,6 +6,7 @@
 )]
 
 mod cli;
+mod import_cmd;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 .is_some_and(|e| matches!(e, PlanError::Invalid { .. }))
                 || err.downcast_ref::<InputError>().is_some()
                 || err.downcast_ref::<PlanError>().is_some()
+                || err.downcast_ref::<rtosim::import::ImportError>().is_some()
             {
                 exit::INVALID_INPUT
             } else {
@@ -111,6 +113,7 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(exit::OK)
         }
+        Command::Import(cmd) => import_cmd::run(cmd),
     }
 }
 
