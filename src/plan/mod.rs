@@ -146,7 +146,13 @@ pub fn parse_plan(
     };
     let (plan, mut diagnostics) = validate(wire, default_name);
     locate::place(text, format, &mut diagnostics);
-    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    // Errors first, each group in file order, so the list reads top to bottom.
+    diagnostics.sort_by_key(|d| {
+        (
+            std::cmp::Reverse(d.severity),
+            d.location.map(|l| (l.line, l.column)),
+        )
+    });
     match plan {
         Some(plan) => Ok(LoadedPlan {
             plan,
@@ -158,12 +164,24 @@ pub fn parse_plan(
 
 /// The toml error's message without its source excerpt, lowercased at the start.
 fn toml_message(e: &toml::de::Error) -> String {
-    let m = e.message().trim().trim_end_matches('.');
+    let m = plain_types(e.message().trim().trim_end_matches('.'));
     let mut chars = m.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => "malformed plan".to_string(),
     }
+}
+
+/// Serde names Rust types in its messages; users wrote TOML or JSON.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace(
+            "expected a sequence",
+            "expected a list such as [\"a\", \"b\"]",
+        )
 }
 
 fn syntax_hint(message: &str) -> Option<String> {

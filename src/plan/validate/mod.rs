@@ -669,15 +669,21 @@ impl Checker {
                 .iter()
                 .position(|name| name == &ids[cycle[1]] || name == &systems[system_of[cycle[1]]])
                 .unwrap_or(0);
-            let message = if cycle.len() == 2 {
-                format!("step \"{}\" depends on itself", ids[first])
+            let path = KeyPath::root()
+                .key("step")
+                .index(first)
+                .key("after")
+                .index(after_index);
+            let diagnostic = if cycle.len() == 2 {
+                Diagnostic::error(path, format!("step \"{}\" depends on itself", ids[first])).with_hint(format!(
+                    "remove \"{}\" from its own after list (a step of system \"{}\" that waits for its whole system waits for itself)",
+                    wire.step[first].after[after_index], systems[system_of[first]]
+                ))
             } else {
-                format!("circular dependency: {chain}")
+                Diagnostic::error(path, format!("circular dependency: {chain}"))
+                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on")
             };
-            self.push(
-                Diagnostic::error(KeyPath::root().key("step").index(first).key("after").index(after_index), message)
-                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on"),
-            );
+            self.push(diagnostic);
         }
         if cycles.len() == MAX_CYCLES {
             self.push(Diagnostic::error(
