@@ -197,4 +197,38 @@ mod tests {
         assert!(parse_timestamp("yesterday").is_err());
         assert!(parse_timestamp("2021-13-25T10:00:00Z").is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_importer_panics_on_arbitrary_text(text in "(?s).{0,300}") {
+            let _ = drill_csv::parse(&text, "f");
+            let _ = terraform::parse(&text, "f", "s", None);
+            let _ = terragrunt::parse(&text, "f", None);
+            let _ = graph::parse(&text, "f");
+        }
+
+        #[test]
+        fn no_importer_panics_on_mangled_samples(cut in 0usize..4000, junk in "[\\[\\]{}\",:;\n\\-> a-z0-9]{0,12}") {
+            let samples = [
+                include_str!("../../scenarios/drills/gd-2024-03.csv"),
+                include_str!("../../scenarios/drills/terraform/vpc.log"),
+                include_str!("../../scenarios/drills/terragrunt/report.json"),
+                include_str!("../../scenarios/drills/graphs/terraform-graph.dot"),
+                include_str!("../../scenarios/drills/graphs/terragrunt-find.json"),
+            ];
+            for s in samples {
+                let mut at = cut.min(s.len());
+                while !s.is_char_boundary(at) { at -= 1; }
+                let text = format!("{}{junk}{}", &s[..at], &s[at..]);
+                let _ = drill_csv::parse(&text, "f");
+                let _ = terraform::parse(&text, "f", "s", None);
+                let _ = terragrunt::parse(&text, "f", None);
+                let _ = graph::parse(&text, "f");
+                let truncated = &s[..at];
+                let _ = graph::parse(truncated, "f");
+                let _ = terraform::parse(truncated, "f", "s", None);
+            }
+        }
+    }
 }
