@@ -9,6 +9,7 @@
 
 pub mod dist;
 pub mod duration;
+pub mod fit;
 pub mod import;
 pub mod output;
 pub mod plan;
