@@ -211,7 +211,7 @@ pub fn fit_gamma(xs: &[f64]) -> Option<Candidate> {
     let mean = xs.iter().sum::<f64>() / n;
     let mean_log = xs.iter().map(|x| x.ln()).sum::<f64>() / n;
     let s = mean.ln() - mean_log;
-    if !(s > 0.0) {
+    if s.is_nan() || s <= 0.0 {
         return None;
     }
     let mut k = (3.0 - s + ((s - 3.0).powi(2) + 24.0 * s).sqrt()) / (12.0 * s);
@@ -219,7 +219,7 @@ pub fn fit_gamma(xs: &[f64]) -> Option<Candidate> {
         let f = k.ln() - digamma(k) - s;
         let df = 1.0 / k - trigamma(k);
         let mut next = k - f / df;
-        if !(next > 0.0) {
+        if next.is_nan() || next <= 0.0 {
             next = k / 2.0;
         }
         let done = (next - k).abs() <= 1e-12 * k;

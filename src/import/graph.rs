@@ -223,7 +223,10 @@ fn tokens(text: &str, file: &str) -> Result<Vec<(Tok, u64)>, ImportError> {
 }
 
 /// Node names in order of first appearance, and edges (from, to) between their indices.
-fn dot_graph(text: &str, file: &str) -> Result<(Vec<String>, Vec<(usize, usize)>), ImportError> {
+/// Node names, and edges as (dependent, dependency) index pairs.
+type NamedEdges = (Vec<String>, Vec<(usize, usize)>);
+
+fn dot_graph(text: &str, file: &str) -> Result<NamedEdges, ImportError> {
     let toks = tokens(text, file)?;
     let mut names: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
