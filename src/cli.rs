@@ -25,9 +25,28 @@ pub enum Command {
     Graph(GraphArgs),
     /// Simulate the recovery many times and report the RTO distribution and what drives it.
     Simulate(SimulateArgs),
+    /// After a game day: where each drill's actual RTO and step times fell in the forecast.
+    Calibrate(CalibrateArgs),
     /// Turn Terraform and Terragrunt logs into recorded timings, or a graph into a plan skeleton.
     #[command(subcommand)]
     Import(ImportCommand),
+}
+
+/// Options of `calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Drill logs with the actual timings (CSV: step,started,ended or step,duration, with
+    /// outcome and drill); repeat the option for several files.
+    #[arg(long, required = true, num_args = 1.., value_name = "OBSERVATIONS")]
+    pub actual: Vec<PathBuf>,
+    /// Simulation options of the forecast.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print the report as JSON (times in seconds) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What `import` reads.

@@ -5,6 +5,7 @@
     reason = "the binary is where diagnostics reach the user"
 )]
 
+mod calibrate_cmd;
 mod cli;
 mod import_cmd;
 
@@ -114,6 +115,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(exit::OK)
         }
         Command::Import(cmd) => import_cmd::run(cmd),
+        Command::Calibrate(args) => calibrate_cmd::run(&args),
     }
 }
 
