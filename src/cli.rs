@@ -31,6 +31,83 @@ pub enum Command {
     Compare(CompareArgs),
     /// Print the game-day run sheet: who does what, in which order, and when.
     Runsheet(RunsheetArgs),
+    /// After a game day: where each drill's actual RTO and step times fell in the forecast.
+    Calibrate(CalibrateArgs),
+    /// Turn Terraform and Terragrunt logs into recorded timings, or a graph into a plan skeleton.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// Options of `calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Drill logs with the actual timings (CSV: step,started,ended or step,duration, with
+    /// outcome and drill); repeat the option for several files.
+    #[arg(long, required = true, num_args = 1.., value_name = "OBSERVATIONS")]
+    pub actual: Vec<PathBuf>,
+    /// Simulation options of the forecast.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print the report as JSON (times in seconds) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// `terraform apply -json` logs (or OpenTofu's): one observation per apply, as CSV.
+    Terraform(ImportTerraformArgs),
+    /// A Terragrunt run report (`--report-file`, CSV or JSON): one observation per unit, as CSV.
+    Terragrunt(ImportTerragruntArgs),
+    /// A DOT graph (`terraform graph`, `terragrunt dag graph`) or `terragrunt find --json
+    /// --dependencies`: a plan skeleton with steps and dependencies, as TOML.
+    Graph(ImportGraphArgs),
+}
+
+/// Options of `import terraform`.
+#[derive(Debug, Args)]
+pub struct ImportTerraformArgs {
+    /// The logs, one apply (or several appended) each.
+    #[arg(required = true, value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// The step every apply belongs to [default: each log's file name without extension].
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// The drill (game day) label written on each observation.
+    #[arg(long, value_name = "LABEL")]
+    pub drill: Option<String>,
+    /// Also list the slowest resources of each apply on stderr.
+    #[arg(long)]
+    pub resources: bool,
+    /// Write the CSV to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `import terragrunt`.
+#[derive(Debug, Args)]
+pub struct ImportTerragruntArgs {
+    /// The report written by `terragrunt run --all apply --report-file FILE`.
+    pub report: PathBuf,
+    /// The drill (game day) label written on each observation.
+    #[arg(long, value_name = "LABEL")]
+    pub drill: Option<String>,
+    /// Write the CSV to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `import graph`.
+#[derive(Debug, Args)]
+pub struct ImportGraphArgs {
+    /// The graph: DOT, or the JSON of `terragrunt find --json --dependencies`.
+    pub file: PathBuf,
+    /// Write the plan skeleton to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `check`.

@@ -7,10 +7,13 @@
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
 //! [`report`] renders. Only [`plan::load_plan`] and the output writers touch files.
 
+pub mod calibrate;
 pub mod compare;
 pub mod dist;
 pub mod duration;
+pub mod fit;
 pub mod gate;
+pub mod import;
 pub mod output;
 pub mod plan;
 pub mod report;

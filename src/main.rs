@@ -5,8 +5,10 @@
     reason = "the binary is where diagnostics reach the user"
 )]
 
+mod calibrate_cmd;
 mod cli;
 mod commands;
+mod import_cmd;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
                 .is_some_and(|e| matches!(e, PlanError::Invalid { .. }))
                 || err.downcast_ref::<InputError>().is_some()
                 || err.downcast_ref::<PlanError>().is_some()
+                || err.downcast_ref::<rtosim::import::ImportError>().is_some()
             {
                 exit::INVALID_INPUT
             } else {
@@ -115,6 +118,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Staff(args) => commands::staff(args),
         Command::Compare(args) => commands::compare(args),
         Command::Runsheet(args) => commands::runsheet(args),
+        Command::Import(cmd) => import_cmd::run(cmd),
+        Command::Calibrate(args) => calibrate_cmd::run(&args),
     }
 }
 

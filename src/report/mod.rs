@@ -5,12 +5,14 @@
 
 mod check;
 mod csv;
+mod recorded;
 mod summary;
 pub mod table;
 mod text;
 
 pub use check::{plan_critical_path, render_check};
 pub use csv::trials_csv;
+pub use recorded::{parameters, render_recorded};
 pub use summary::{
     Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats,
     TargetStats, TeamStats, critical_path, summarize,
