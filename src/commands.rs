@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 
 use crate::cli::{CompareArgs, RunsheetArgs, SheetFormat, StaffArgs};
-use crate::{InputError, emit, load, pick_scenario, policy, simulate, with_progress};
+use crate::{InputError, emit, load, pick_scenario, policy, simulate_recording, with_progress};
 use rtosim::compare::{self, Variant};
 use rtosim::exit;
 use rtosim::gate::{Gate, evaluate};
@@ -111,7 +111,7 @@ pub(crate) fn compare(args: CompareArgs) -> Result<i32> {
 pub(crate) fn runsheet(args: RunsheetArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &loaded.plan;
-    let (scenario, model, config, result) = simulate(plan, &args.run)?;
+    let (scenario, model, config, result) = simulate_recording(plan, &args.run, true)?;
     let det = sim::deterministic(&model);
     let sheet = runsheet::build(plan, &scenario, &model, &det, &result.accum, &config);
     let text = match args.format {

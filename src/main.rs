@@ -160,8 +160,18 @@ fn policy(p: PolicyArg) -> Policy {
 
 /// Compiles the scenario and runs the trials, with a progress bar on a terminal.
 fn simulate(plan: &Plan, args: &RunArgs) -> Result<(Scenario, Model, RunConfig, RunResult)> {
+    simulate_recording(plan, args, false)
+}
+
+/// As [`simulate`], optionally also collecting each step's start times.
+fn simulate_recording(
+    plan: &Plan,
+    args: &RunArgs,
+    record_starts: bool,
+) -> Result<(Scenario, Model, RunConfig, RunResult)> {
     let scenario = pick_scenario(plan, args.scenario.as_deref())?;
-    let model = Model::compile(plan, &scenario, policy(args.policy));
+    let mut model = Model::compile(plan, &scenario, policy(args.policy));
+    model.record_starts = record_starts;
     let config = RunConfig {
         trials: args.trials,
         seed: args.seed,

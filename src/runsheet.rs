@@ -448,7 +448,8 @@ mod tests {
     fn sheet(text: &str) -> RunSheet {
         let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
         let scenario = plan.default_scenario();
-        let model = Model::compile(&plan, &scenario, Policy::Lft);
+        let mut model = Model::compile(&plan, &scenario, Policy::Lft);
+        model.record_starts = true;
         let det = deterministic(&model);
         let config = RunConfig {
             trials: 200,
