@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::model::Model;
 use super::trial::{RandomSampler, TrialState};
+use crate::dist::NormalCdfTable;
 use crate::stats::histogram::LogHistogram;
 use crate::stats::rankcorr::{PairSums, RtoSums, normalized_midranks};
 
@@ -141,6 +142,7 @@ struct Worker {
     column_rank: Vec<f64>,
     order: Vec<u32>,
     ranked_steps: Vec<usize>,
+    normal_scored: Vec<bool>,
 }
 
 impl Worker {
@@ -158,7 +160,10 @@ impl Worker {
             column_rank: vec![0.0; BLOCK],
             order: Vec::with_capacity(BLOCK),
             ranked_steps: (0..model.len())
-                .filter(|&s| model.steps[s].fail_p > 0.0 && model.steps[s].fail_max > 0)
+                .filter(|&s| has_retries(model, s))
+                .collect(),
+            normal_scored: (0..model.len())
+                .map(|s| !has_retries(model, s) && model.steps[s].dist.scores_are_normal())
                 .collect(),
         }
     }
@@ -171,7 +176,7 @@ impl Worker {
             let rto = self.state.run(model, &mut sampler);
             let st = &self.state;
             let critical = &mut self.accum.critical;
-            st.critical_chain(|s| critical[s] += 1);
+            st.critical_chain(model, |s| critical[s] += 1);
             let keys = &mut self.keys[i * n..(i + 1) * n];
             for ((hist, &finish), (key, &k)) in self
                 .accum
@@ -223,6 +228,15 @@ impl Worker {
                 self.keys[i * n + s] = self.column_rank[i] as f32;
             }
         }
+        // Lognormal draws left their normal scores; turn them into ranks in one tight pass.
+        let cdf = NormalCdfTable::get();
+        for row in self.keys[..len * n].chunks_exact_mut(n) {
+            for (key, &normal) in row.iter_mut().zip(&self.normal_scored) {
+                if normal {
+                    *key = cdf.at(f64::from(*key)) as f32;
+                }
+            }
+        }
         self.sum_k.iter_mut().for_each(|x| *x = 0.0);
         self.sum_kk.iter_mut().for_each(|x| *x = 0.0);
         self.sum_kr.iter_mut().for_each(|x| *x = 0.0);
@@ -250,6 +264,10 @@ impl Worker {
             pair.add_block(self.sum_k[s], self.sum_kk[s], self.sum_kr[s]);
         }
     }
+}
+
+fn has_retries(model: &Model, s: usize) -> bool {
+    model.steps[s].fail_p > 0.0 && model.steps[s].fail_max > 0
 }
 
 /// Runs `config.trials` trials of `model`. `progress` is called with the number of trials
@@ -284,13 +302,13 @@ pub fn run(
 /// The outcome and full schedule of one trial, for charts of a representative run.
 pub fn replay(model: &Model, seed: u64, trial: u64) -> TrialState {
     let mut state = TrialState::new(model);
-    state.run(model, &mut RandomSampler::new(seed, trial));
+    state.run_complete(model, &mut RandomSampler::new(seed, trial));
     state
 }
 
 /// The schedule with every duration at its mean and no failures.
 pub fn deterministic(model: &Model) -> TrialState {
     let mut state = TrialState::new(model);
-    state.run(model, &mut super::trial::MeanSampler);
+    state.run_complete(model, &mut super::trial::MeanSampler);
     state
 }

@@ -17,6 +17,9 @@ use rand_xoshiro::SplitMix64;
 
 use super::model::{CStep, Model, NONE, attempt_time};
 
+/// SplitMix64's increment (the golden ratio in 64-bit fixed point).
+const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// One step of SplitMix64 from state `z`: a bijective mix used to derive independent keys.
 #[inline]
 pub fn splitmix(z: u64) -> u64 {
@@ -38,8 +41,9 @@ pub struct StepTiming {
     pub length: f64,
     /// Time the groups are needed in the final attempt.
     pub hands: f64,
-    /// What cruciality correlates with the RTO: the draw's population rank for a step without
-    /// retries, else the step's total time (ranked later, within its block of trials).
+    /// What cruciality correlates with the RTO: for a step without retries the draw's
+    /// population rank (for a lognormal its normal score, see [`crate::dist::Dist::sample_scored`]),
+    /// else the step's total time (ranked later, within its block of trials).
     pub key: f64,
     /// Failed attempts.
     pub failures: u32,
@@ -69,17 +73,31 @@ impl RandomSampler {
 impl Sampler for RandomSampler {
     #[inline]
     fn time(&mut self, step: &CStep) -> StepTiming {
-        // SplitMix64 keyed by (trial, step): seeding is free and a step needs only a few draws.
-        let mut rng = SplitMix64::seed_from_u64(splitmix(self.key ^ u64::from(step.plan_index)));
+        // The step's stream is its own segment of the trial's SplitMix64 sequence: SplitMix64
+        // steps its state by a constant, so segment `i` starts `i * 2^24` draws in, which costs a
+        // multiply and an add. A step never needs 2^24 draws.
+        let offset = (u64::from(step.plan_index) << 24).wrapping_mul(GOLDEN_GAMMA);
+        let mut rng = SplitMix64::seed_from_u64(self.key.wrapping_add(offset));
         let retries = step.fail_p > 0.0 && step.fail_max > 0;
+        if !retries {
+            let draw = step.dist.sample_scored(&mut rng);
+            let (length, hands) = attempt_time(step, draw.value);
+            return StepTiming {
+                lead: 0.0,
+                length,
+                hands,
+                key: draw.rank,
+                failures: 0,
+            };
+        }
         let mut lead = 0.0;
         let mut failures = 0;
         loop {
-            let draw = step.dist.sample(&mut rng);
+            let draw = step.dist.sample_scored(&mut rng);
             let (length, hands) = attempt_time(step, draw.value);
             // A failed attempt lasts a uniform fraction of its drawn length; after `max`
             // failures the next attempt succeeds.
-            if retries && failures < step.fail_max && rng.random::<f64>() < step.fail_p {
+            if failures < step.fail_max && rng.random::<f64>() < step.fail_p {
                 lead += length * rng.random::<f64>();
                 failures += 1;
                 continue;
@@ -88,7 +106,7 @@ impl Sampler for RandomSampler {
                 lead,
                 length,
                 hands,
-                key: if retries { lead + length } else { draw.rank },
+                key: lead + length,
                 failures,
             };
         }
@@ -227,7 +245,17 @@ impl TrialState {
         }
     }
 
-    /// Runs one trial, leaving its schedule in the buffers; returns the RTO.
+    /// Runs one trial and fills every field of the schedule (start, finish, release, ready
+    /// time and enabler of each step); returns the RTO. Slower than [`TrialState::run`] for
+    /// unconstrained plans; for replaying one trial, not for the hot loop.
+    pub fn run_complete<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
+        self.run(model, sampler);
+        self.complete_forward_pass(model);
+        self.rto
+    }
+
+    /// Runs one trial, leaving its schedule in the buffers; returns the RTO. For unconstrained
+    /// plans only start, finish, key and failures are written (see [`TrialState::run_complete`]).
     pub fn run<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
         if model.unconstrained {
             self.forward_pass(model, sampler);
@@ -239,44 +267,66 @@ impl TrialState {
 
     /// The chain of steps that determined the RTO, from the last step back to one that started
     /// with nothing to wait for, following whichever event let each step start.
-    pub fn critical_chain(&self, mut visit: impl FnMut(usize)) {
+    pub fn critical_chain(&self, model: &Model, mut visit: impl FnMut(usize)) {
         let mut at = self.last;
         while at != NONE {
             visit(at as usize);
-            at = self.enabler[at as usize];
+            at = self.enabler_of(model, at as usize);
         }
+    }
+
+    /// The step whose event let `s` start, or [`NONE`]. The forward pass does not record it,
+    /// to keep its inner loop free of unpredictable branches: it is the first dependency that
+    /// finished exactly when `s` started.
+    pub fn enabler_of(&self, model: &Model, s: usize) -> u32 {
+        if !model.unconstrained {
+            return self.enabler[s];
+        }
+        let start = self.start[s];
+        model
+            .preds(s)
+            .iter()
+            .copied()
+            .find(|&p| self.finish[p as usize] == start)
+            .unwrap_or(NONE)
     }
 
     /// Unconstrained: every step starts when its last dependency finishes.
     fn forward_pass<S: Sampler>(&mut self, model: &Model, sampler: &mut S) {
-        let mut rto = 0.0;
-        let mut last = NONE;
-        for s in 0..model.len() {
-            let mut start = 0.0;
-            let mut enabler = NONE;
-            for &p in model.preds(s) {
-                let f = self.finish[p as usize];
-                if enabler == NONE || f > start {
-                    start = f;
-                    enabler = p;
-                }
-            }
+        let mut rto = 0.0_f64;
+        let finish = &mut self.finish[..model.len()];
+        for s in 0..finish.len() {
+            // Branch-free maxima: with random durations a compare-and-branch mispredicts often.
+            let start = model
+                .preds(s)
+                .iter()
+                .fold(0.0_f64, |m, &p| m.max(finish[p as usize]));
             let t = sampler.time(&model.steps[s]);
-            let finish = start + t.lead + t.length;
+            let end = start + t.lead + t.length;
+            finish[s] = end;
             self.start[s] = start;
-            self.ready_at[s] = start;
-            self.finish[s] = finish;
-            self.release[s] = start;
-            self.enabler[s] = enabler;
             self.key[s] = t.key;
             self.failures[s] = t.failures;
-            if last == NONE || finish > rto {
-                rto = finish;
-                last = s as u32;
-            }
+            rto = rto.max(end);
         }
         self.rto = rto;
-        self.last = last;
+        self.last = finish
+            .iter()
+            .position(|&f| f == rto)
+            .map_or(NONE, |s| s as u32);
+    }
+
+    /// Fills the fields the forward pass leaves out (ready and release times, enablers), so a
+    /// replayed trial reads the same whichever path scheduled it.
+    fn complete_forward_pass(&mut self, model: &Model) {
+        if !model.unconstrained {
+            return;
+        }
+        for s in 0..model.len() {
+            self.ready_at[s] = self.start[s];
+            self.release[s] = self.start[s];
+            self.enabler[s] = self.enabler_of(model, s);
+        }
     }
 
     /// Resource-constrained list scheduling driven by events.
