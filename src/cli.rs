@@ -25,6 +25,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Simulate the recovery many times and report the RTO distribution and what drives it.
     Simulate(SimulateArgs),
+    /// Simulate, then write a management report: HTML, Markdown, JSON and charts (SVG, PNG).
+    Report(ReportArgs),
 }
 
 /// Options of `check`.
@@ -90,4 +92,18 @@ pub struct SimulateArgs {
     /// Also write one CSV row per trial to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Directory for report.html, report.md, report.json and charts/ (created when missing;
+    /// files the report does not write are left alone).
+    #[arg(short, long, value_name = "OUTDIR")]
+    pub output: PathBuf,
+    /// Simulation options.
+    #[command(flatten)]
+    pub run: RunArgs,
 }

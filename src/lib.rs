@@ -7,6 +7,7 @@
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
 //! [`report`] renders. Only [`plan::load_plan`] and the output writers touch files.
 
+pub mod chart;
 pub mod dist;
 pub mod duration;
 pub mod output;
