@@ -34,7 +34,6 @@ body { margin: 0; background: #fff; color: var(--ink);
 main { max-width: 1040px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 28px; line-height: 1.2; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--ink); break-after: avoid; }
-h3 { font-size: 17px; margin: 0 0 6px; break-after: avoid; }
 .sub { color: var(--muted); margin: 0; }
 .summary { font-size: 18px; border-left: 5px solid var(--accent); padding: 4px 0 4px 16px; margin: 20px 0; }
 .summary p { margin: 0 0 8px; }
@@ -133,9 +132,8 @@ pub fn render_html(m: &ManagementReport) -> String {
     for c in &m.charts {
         let _ = writeln!(
             out,
-            "<figure id=\"chart-{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+            "<figure id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
             c.name,
-            escape(&c.title),
             labelled_svg(&c.svg, &c.title),
             escape(&c.caption)
         );

@@ -209,16 +209,27 @@ fn line_key(o: Orient, cx: i32, mid: i32, key_w: i32, k: i32) -> Vec<(i32, i32)>
     }
 }
 
-/// A chart on `area` with a time axis in hours from `x_min` to `x_max` and a numeric y axis,
-/// its mesh drawn: grid lines on y only, tick labels sized for reading.
+/// The axes of a chart over time.
+pub struct Axes<'f> {
+    /// The time axis in hours, from and to.
+    pub x: (f64, f64),
+    /// The value axis, from and to.
+    pub y: (f64, f64),
+    /// The value axis' title.
+    pub y_desc: &'f str,
+    /// How value ticks read.
+    pub y_fmt: &'f dyn Fn(&f64) -> String,
+    /// Whether to title the time axis (the bottom panel of a stack only).
+    pub x_desc: bool,
+    /// At most this many value ticks.
+    pub y_ticks: usize,
+}
+
+/// A chart on `area` with a time axis in hours and a value axis, its mesh drawn: grid lines on
+/// the values only, tick labels sized for reading.
 pub fn time_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
-    (x_min, x_max): (f64, f64),
-    (y_min, y_max): (f64, f64),
-    y_desc: &str,
-    y_fmt: &dyn Fn(&f64) -> String,
-    x_desc: bool,
-    y_ticks: usize,
+    axes: &Axes,
     th: &Theme,
 ) -> Result<
     ChartContext<
@@ -230,25 +241,26 @@ pub fn time_chart<'a, DB: DrawingBackend>(
 > {
     let mut chart = ChartBuilder::on(area)
         .margin_right(th.px(24.0))
-        .x_label_area_size(th.px(if x_desc { 52.0 } else { 30.0 }))
+        .x_label_area_size(th.px(if axes.x_desc { 52.0 } else { 30.0 }))
         .y_label_area_size(th.px(64.0))
-        .build_cartesian_2d(x_min..x_max, y_min..y_max)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+        .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
         .bold_line_style(GRID.stroke_width(th.upx(1.0)))
         .light_line_style(TRANSPARENT)
         .axis_style(INK.stroke_width(th.upx(1.0)))
         .x_labels(12)
-        .y_labels(y_ticks)
+        .y_labels(axes.y_ticks)
         .x_label_formatter(&|v| hours_tick(*v))
-        .y_label_formatter(y_fmt)
+        .y_label_formatter(axes.y_fmt)
         .label_style(th.tick())
         .axis_desc_style(th.label())
-        .x_desc(if x_desc { HOURS_AXIS } else { "" })
-        .y_desc(y_desc)
-        .set_all_tick_mark_size(th.px(5.0))
-        .draw()?;
+        .y_desc(axes.y_desc)
+        .set_all_tick_mark_size(th.px(5.0));
+    if axes.x_desc {
+        mesh.x_desc(HOURS_AXIS);
+    }
+    mesh.draw()?;
     Ok(chart)
 }
 

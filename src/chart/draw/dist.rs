@@ -5,7 +5,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::common::{
-    DrawResult, Key, Orient, PxBox, legend, measure, place_labels, plated_label, time_chart, titled,
+    Axes, DrawResult, Key, Orient, PxBox, legend, measure, place_labels, plated_label, time_chart,
+    titled,
 };
 use crate::chart::spec::{HistogramSpec, Objective, SCurveSpec, Tail};
 use crate::chart::theme::{INK, MARKER, OBJECTIVE, PRIMARY, Theme};
@@ -78,16 +79,15 @@ pub fn histogram<DB: DrawingBackend>(
     let first = spec.bins.first().map_or(0.0, |b| b.low);
     let x0 = x_min(first, spec.x_max);
     let fmt = |v: &f64| format!("{:.0}", v * 100.0);
-    let chart = time_chart(
-        &plot,
-        (x0, spec.x_max),
-        (0.0, y_max),
-        "share of trials (%)",
-        &fmt,
-        true,
-        6,
-        th,
-    )?;
+    let axes = Axes {
+        x: (x0, spec.x_max),
+        y: (0.0, y_max),
+        y_desc: "share of trials (%)",
+        y_fmt: &fmt,
+        x_desc: true,
+        y_ticks: 6,
+    };
+    let chart = time_chart(&plot, &axes, th)?;
     for b in &spec.bins {
         let (l, top) = chart.backend_coord(&(b.low, b.share));
         let (r, bottom) = chart.backend_coord(&(b.high, 0.0));
@@ -194,16 +194,15 @@ pub fn s_curve<DB: DrawingBackend>(
     let first = spec.points.first().map_or(0.0, |p| p.0);
     let x0 = x_min(first, spec.x_max);
     let fmt = |v: &f64| format!("{:.0}", v * 100.0);
-    let chart = time_chart(
-        &plot,
-        (x0, spec.x_max),
-        (0.0, 1.0),
-        "recovered (%)",
-        &fmt,
-        true,
-        6,
-        th,
-    )?;
+    let axes = Axes {
+        x: (x0, spec.x_max),
+        y: (0.0, 1.0),
+        y_desc: "recovered (%)",
+        y_fmt: &fmt,
+        x_desc: true,
+        y_ticks: 6,
+    };
+    let chart = time_chart(&plot, &axes, th)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     // Nothing has recovered before the fastest trial: start the curve at the axis.
     let mut points: Vec<(i32, i32)> = Vec::with_capacity(spec.points.len() + 1);

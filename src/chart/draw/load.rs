@@ -6,7 +6,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::{DrawResult, Key, Orient, legend, text, time_chart, titled};
+use super::common::{Axes, DrawResult, Key, Orient, legend, text, time_chart, titled};
 use super::dist::OBJECTIVE_WIDTH;
 use crate::chart::spec::LoadSpec;
 use crate::chart::theme::{INK, OBJECTIVE, PRIMARY, Theme};
@@ -120,16 +120,15 @@ pub fn load<DB: DrawingBackend>(
         };
         let last = std::ptr::eq(team, spec.teams.last().unwrap_or(team));
         let inner = area.margin(th.px(22.0), 0, 0, 0);
-        let chart = time_chart(
-            &inner,
-            (0.0, spec.x_max),
-            (0.0, y_max),
-            "count",
-            &fmt,
-            last,
-            ticks,
-            th,
-        )?;
+        let axes = Axes {
+            x: (0.0, spec.x_max),
+            y: (0.0, y_max),
+            y_desc: "count",
+            y_fmt: &fmt,
+            x_desc: last,
+            y_ticks: ticks,
+        };
+        let chart = time_chart(&inner, &axes, th)?;
         let name = format!(
             "{}: {} group{}",
             team.name,
@@ -192,11 +191,19 @@ pub fn load<DB: DrawingBackend>(
             "steps ready but waiting (for a group or a limit)".to_string(),
         ),
     ];
-    if spec.objective.is_some() {
-        keys.push((
+    match spec.objective {
+        Some(o) if o <= spec.x_max => keys.push((
             Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
             "objective".to_string(),
-        ));
+        )),
+        Some(o) => keys.push((
+            Key::Note,
+            format!(
+                "objective {} is off the chart to the right",
+                format_span(o * 3600.0)
+            ),
+        )),
+        None => {}
     }
     legend(&foot, &keys, (th.px(64.0), th.px(6.0)), fw as i32, th)?;
     Ok(())
