@@ -64,8 +64,8 @@ impl Chart {
     /// Width and height in SVG pixels.
     pub fn size(&self) -> (u32, u32) {
         let h = match self {
-            Chart::Histogram(_) => 440,
-            Chart::SCurve(_) => 480,
+            Chart::Histogram(h) => dist::histogram_height(h),
+            Chart::SCurve(c) => dist::s_curve_height(c),
             Chart::Tornado(t) => tornado::height(t.drivers.len()),
             Chart::Gantt(g) => gantt::height(g),
             Chart::Load(l) => load::height(l),

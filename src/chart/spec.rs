@@ -590,7 +590,7 @@ pub fn gantt(
 
     let lanes = assign_lanes(plan, model, st);
     let mut bars = Vec::new();
-    for c in 0..n {
+    for (c, &on_chain) in critical.iter().enumerate() {
         let step = step_of(plan, model, c);
         let bar = |lane, start: f64, end: f64, kind| GanttBar {
             lane,
@@ -599,7 +599,7 @@ pub fn gantt(
             system: colour_of[step.system],
             step: step.id.clone(),
             kind,
-            critical: critical[c],
+            critical: on_chain,
         };
         for &lane in &lanes.hands_on[c] {
             bars.push(bar(lane, st.start[c], st.release[c], BarKind::HandsOn));

@@ -2,6 +2,7 @@
 //! never overlap, legends that wrap, and the axes in hours.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -121,6 +122,30 @@ pub enum Key {
     Note,
 }
 
+/// Left edge of every legend in SVG pixels, in line with the plot's y axis.
+pub const LEGEND_LEFT: f64 = 64.0;
+/// Height of one legend row in SVG pixels.
+const LEGEND_ROW: f64 = 24.0;
+
+/// The height a legend needs in SVG pixels on a chart `width` wide, estimated from character
+/// counts at a width per character no sans-serif exceeds on average, so the space set aside
+/// before drawing is never too small.
+pub fn legend_height(entries: &[(Key, String)], width: f64) -> f64 {
+    let per_char = 9.2;
+    let right = width - 16.0 - LEGEND_LEFT;
+    let (mut x, mut rows) = (0.0, 1);
+    for (key, label) in entries {
+        let key_w = if matches!(key, Key::Note) { 0.0 } else { 28.0 };
+        let item = key_w + per_char * label.chars().count() as f64 + 18.0;
+        if x > 0.0 && x + item > right {
+            x = 0.0;
+            rows += 1;
+        }
+        x += item;
+    }
+    LEGEND_ROW * rows as f64 + 10.0
+}
+
 /// Lays out `(key, text)` entries left to right from `(x, y)`, wrapping at `right`; returns the
 /// y just below the last row.
 pub fn legend<DB: DrawingBackend>(
@@ -131,7 +156,7 @@ pub fn legend<DB: DrawingBackend>(
     th: &Theme,
 ) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
     let style = th.label();
-    let row = th.px(24.0);
+    let row = th.px(LEGEND_ROW);
     let key_w = th.px(22.0);
     let (mut cx, mut cy) = (x, y);
     for (key, label) in entries {
@@ -209,6 +234,9 @@ fn line_key(o: Orient, cx: i32, mid: i32, key_w: i32, k: i32) -> Vec<(i32, i32)>
     }
 }
 
+/// A chart with hours across and values up.
+pub type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
 /// The axes of a chart over time.
 pub struct Axes<'f> {
     /// The time axis in hours, from and to.
@@ -231,14 +259,7 @@ pub fn time_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     axes: &Axes,
     th: &Theme,
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
-    DrawingAreaErrorKind<DB::ErrorType>,
-> {
+) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(area)
         .margin_right(th.px(24.0))
         .x_label_area_size(th.px(if axes.x_desc { 52.0 } else { 30.0 }))

@@ -5,9 +5,10 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::common::{
-    Axes, DrawResult, Key, Orient, PxBox, legend, measure, place_labels, plated_label, time_chart,
-    titled,
+    Axes, DrawResult, Key, LEGEND_LEFT, Orient, PxBox, legend, legend_height, measure,
+    place_labels, plated_label, time_chart, titled,
 };
+use crate::chart::render::WIDTH;
 use crate::chart::spec::{HistogramSpec, Objective, SCurveSpec, Tail};
 use crate::chart::theme::{INK, MARKER, OBJECTIVE, PRIMARY, Theme};
 use crate::duration::format_span;
@@ -66,6 +67,56 @@ fn percent_fine(p: f64) -> String {
     }
 }
 
+fn histogram_keys(spec: &HistogramSpec) -> Vec<(Key, String)> {
+    let mut keys = vec![
+        (Key::Square(PRIMARY, 1.0), "share of trials".to_string()),
+        (
+            Key::Dashed(MARKER, Orient::Vertical),
+            "P50 and P90".to_string(),
+        ),
+    ];
+    if spec.objective.is_some_and(|o| o.hours <= spec.x_max) {
+        keys.push((
+            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
+            "objective".to_string(),
+        ));
+    }
+    if let Some(t) = &spec.tail {
+        keys.push((Key::Note, tail_note(t)));
+    }
+    keys
+}
+
+fn s_curve_keys(spec: &SCurveSpec) -> Vec<(Key, String)> {
+    let mut keys = vec![
+        (
+            Key::Line(PRIMARY, 2.5, Orient::Horizontal),
+            "share of trials recovered".to_string(),
+        ),
+        (Key::Swatch(INK), "percentiles".to_string()),
+    ];
+    if spec.objective.is_some_and(|o| o.hours <= spec.x_max) {
+        keys.push((
+            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
+            "objective".to_string(),
+        ));
+    }
+    if let Some(t) = &spec.tail {
+        keys.push((Key::Note, tail_note(t)));
+    }
+    keys
+}
+
+/// Chart 1's height in SVG pixels.
+pub fn histogram_height(spec: &HistogramSpec) -> u32 {
+    (406.0 + legend_height(&histogram_keys(spec), f64::from(WIDTH))) as u32
+}
+
+/// Chart 2's height in SVG pixels.
+pub fn s_curve_height(spec: &SCurveSpec) -> u32 {
+    (446.0 + legend_height(&s_curve_keys(spec), f64::from(WIDTH))) as u32
+}
+
 /// Chart 1.
 pub fn histogram<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -73,7 +124,8 @@ pub fn histogram<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     let body = titled(root, "How long recovery takes: RTO over all trials", th)?;
-    let (plot, foot) = body.split_vertically(body.dim_in_pixel().1 as i32 - th.px(34.0));
+    let foot_h = th.px(legend_height(&histogram_keys(spec), f64::from(WIDTH)));
+    let (plot, foot) = body.split_vertically(body.dim_in_pixel().1 as i32 - foot_h);
     let tallest = spec.bins.iter().map(|b| b.share).fold(0.0, f64::max);
     let y_max = if tallest > 0.0 { tallest * 1.45 } else { 1.0 };
     let first = spec.bins.first().map_or(0.0, |b| b.low);
@@ -163,23 +215,8 @@ pub fn histogram<DB: DrawingBackend>(
         plated_label(root, label, *b, &style, th)?;
     }
     let (fw, _) = foot.dim_in_pixel();
-    let mut keys = vec![
-        (Key::Square(PRIMARY, 1.0), "share of trials".to_string()),
-        (
-            Key::Dashed(MARKER, Orient::Vertical),
-            "P50 and P90".to_string(),
-        ),
-    ];
-    if spec.objective.is_some() {
-        keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".to_string(),
-        ));
-    }
-    if let Some(t) = &spec.tail {
-        keys.push((Key::Note, tail_note(t)));
-    }
-    legend(&foot, &keys, (th.px(64.0), 0), fw as i32, th)?;
+    let keys = histogram_keys(spec);
+    legend(&foot, &keys, (th.px(LEGEND_LEFT), 0), fw as i32, th)?;
     Ok(())
 }
 
@@ -190,7 +227,8 @@ pub fn s_curve<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     let body = titled(root, "Chance of having recovered, by time", th)?;
-    let (plot, foot) = body.split_vertically(body.dim_in_pixel().1 as i32 - th.px(34.0));
+    let foot_h = th.px(legend_height(&s_curve_keys(spec), f64::from(WIDTH)));
+    let (plot, foot) = body.split_vertically(body.dim_in_pixel().1 as i32 - foot_h);
     let first = spec.points.first().map_or(0.0, |p| p.0);
     let x0 = x_min(first, spec.x_max);
     let fmt = |v: &f64| format!("{:.0}", v * 100.0);
@@ -292,22 +330,7 @@ pub fn s_curve<DB: DrawingBackend>(
         plated_label(root, &labels[i], b, &style, th)?;
     }
     let (fw, _) = foot.dim_in_pixel();
-    let mut keys = vec![
-        (
-            Key::Line(PRIMARY, 2.5, Orient::Horizontal),
-            "share of trials recovered".to_string(),
-        ),
-        (Key::Swatch(INK), "percentiles".to_string()),
-    ];
-    if spec.objective.is_some() {
-        keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".to_string(),
-        ));
-    }
-    if let Some(t) = &spec.tail {
-        keys.push((Key::Note, tail_note(t)));
-    }
-    legend(&foot, &keys, (th.px(64.0), 0), fw as i32, th)?;
+    let keys = s_curve_keys(spec);
+    legend(&foot, &keys, (th.px(LEGEND_LEFT), 0), fw as i32, th)?;
     Ok(())
 }

@@ -7,9 +7,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::common::{
-    DrawResult, HOURS_AXIS, Key, Orient, PxBox, legend, measure, plated_label, text, titled,
+    DrawResult, HOURS_AXIS, Key, LEGEND_LEFT, Orient, PxBox, legend, legend_height, measure,
+    plated_label, text, titled,
 };
 use super::dist::OBJECTIVE_WIDTH;
+use crate::chart::render::WIDTH;
 use crate::chart::spec::{BarKind, GanttBar, GanttSpec};
 use crate::chart::theme::{
     BAND, CRITICAL, GRID, INK, MARKER, NEUTRAL, OBJECTIVE, Theme, hours_tick, system_colour,
@@ -25,45 +27,31 @@ pub const UNATTENDED_ALPHA: f64 = 0.45;
 pub const CRITICAL_WIDTH: f64 = 2.5;
 /// Height of the strip above the lanes that holds the RTO and objective labels, two rows.
 const STRIP: f64 = 46.0;
-/// Width of the chart in SVG pixels.
-pub const WIDTH: u32 = 1000;
 
-/// Rows the legend will need, estimated from character counts (generously, so the chart is
-/// never too short for it).
-fn legend_rows(labels: &[String]) -> usize {
-    let per_char = 9.2;
-    let right = f64::from(WIDTH) - 40.0;
-    let (mut x, mut rows) = (0.0, 1);
-    for l in labels {
-        let item = 22.0 + 6.0 + per_char * l.chars().count() as f64 + 18.0;
-        if x > 0.0 && x + item > right {
-            x = 0.0;
-            rows += 1;
-        }
-        x += item;
+fn keys(spec: &GanttSpec) -> Vec<(Key, String)> {
+    let mut keys: Vec<(Key, String)> = spec
+        .systems
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Key::Swatch(system_colour(i)), s.clone()))
+        .collect();
+    keys.push((Key::Square(NEUTRAL, 1.0), "hands-on (group busy)".into()));
+    keys.push((Key::Square(NEUTRAL, UNATTENDED_ALPHA), "unattended".into()));
+    keys.push((Key::Outline(CRITICAL), "critical chain".into()));
+    if spec.objective.is_some() {
+        keys.push((
+            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
+            "objective".into(),
+        ));
     }
-    rows
-}
-
-fn legend_labels(spec: &GanttSpec) -> Vec<String> {
-    let mut labels: Vec<String> = spec.systems.clone();
-    labels.extend(
-        [
-            "hands-on (group busy)",
-            "unattended",
-            "critical chain",
-            "objective",
-        ]
-        .map(String::from),
-    );
-    labels
+    keys
 }
 
 /// The chart's height in SVG pixels.
 pub fn height(spec: &GanttSpec) -> u32 {
     let lanes = spec.lanes.len().max(1) as f64;
-    (44.0 + STRIP + LANE * lanes + 56.0 + 24.0 * legend_rows(&legend_labels(spec)) as f64 + 16.0)
-        as u32
+    let legend = legend_height(&keys(spec), f64::from(WIDTH));
+    (44.0 + STRIP + LANE * lanes + 56.0 + legend + 8.0) as u32
 }
 
 /// Chart 4.
@@ -313,26 +301,11 @@ pub fn gantt<DB: DrawingBackend>(
     }
 
     let (fw, _) = foot.dim_in_pixel();
-    let mut keys: Vec<(Key, String)> = spec
-        .systems
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (Key::Swatch(system_colour(i)), s.clone()))
-        .collect();
-    keys.push((Key::Square(NEUTRAL, 1.0), "hands-on (group busy)".into()));
-    keys.push((Key::Square(NEUTRAL, UNATTENDED_ALPHA), "unattended".into()));
-    keys.push((Key::Outline(CRITICAL), "critical chain".into()));
-    if spec.objective.is_some() {
-        keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".into(),
-        ));
-    }
-    let left = chart.backend_coord(&(0.0, 0.0)).0 - foot.get_base_pixel().0;
+    let keys = keys(spec);
     legend(
         &foot,
         &keys,
-        (left.min(th.px(120.0)), th.px(4.0)),
+        (th.px(LEGEND_LEFT), th.px(4.0)),
         fw as i32 - th.px(8.0),
         th,
     )?;

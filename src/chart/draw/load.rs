@@ -6,8 +6,11 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::{Axes, DrawResult, Key, Orient, legend, text, time_chart, titled};
+use super::common::{
+    Axes, DrawResult, Key, LEGEND_LEFT, Orient, legend, legend_height, text, time_chart, titled,
+};
 use super::dist::OBJECTIVE_WIDTH;
+use crate::chart::render::WIDTH;
 use crate::chart::spec::LoadSpec;
 use crate::chart::theme::{INK, OBJECTIVE, PRIMARY, Theme};
 use crate::duration::format_span;
@@ -17,9 +20,39 @@ pub const PANEL: f64 = 150.0;
 /// Colour of the "waiting" line: vermillion, dashed, unlike anything else on the chart.
 pub const WAITING: RGBColor = RGBColor(213, 94, 0);
 
+fn keys(spec: &LoadSpec) -> Vec<(Key, String)> {
+    let mut keys = vec![
+        (Key::Square(PRIMARY, 0.8), "groups busy".to_string()),
+        (
+            Key::Line(INK, 2.0, Orient::Horizontal),
+            "groups available".to_string(),
+        ),
+        (
+            Key::Dashed(WAITING, Orient::Horizontal),
+            "steps ready but waiting (for a group or a limit)".to_string(),
+        ),
+    ];
+    match spec.objective {
+        Some(o) if o <= spec.x_max => keys.push((
+            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
+            "objective".to_string(),
+        )),
+        Some(o) => keys.push((
+            Key::Note,
+            format!(
+                "objective {} is off the chart to the right",
+                format_span(o * 3600.0)
+            ),
+        )),
+        None => {}
+    }
+    keys
+}
+
 /// The chart's height in SVG pixels.
 pub fn height(spec: &LoadSpec) -> u32 {
-    (44.0 + PANEL * spec.teams.len().max(1) as f64 + 24.0 + 40.0) as u32
+    let legend = legend_height(&keys(spec), f64::from(WIDTH));
+    (44.0 + PANEL * spec.teams.len().max(1) as f64 + 24.0 + legend + 8.0) as u32
 }
 
 /// The outline of a step function from 0 to `end`, as points.
@@ -180,32 +213,14 @@ pub fn load<DB: DrawingBackend>(
         }
     }
     let (fw, _) = foot.dim_in_pixel();
-    let mut keys = vec![
-        (Key::Square(PRIMARY, 0.8), "groups busy".to_string()),
-        (
-            Key::Line(INK, 2.0, Orient::Horizontal),
-            "groups available".to_string(),
-        ),
-        (
-            Key::Dashed(WAITING, Orient::Horizontal),
-            "steps ready but waiting (for a group or a limit)".to_string(),
-        ),
-    ];
-    match spec.objective {
-        Some(o) if o <= spec.x_max => keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".to_string(),
-        )),
-        Some(o) => keys.push((
-            Key::Note,
-            format!(
-                "objective {} is off the chart to the right",
-                format_span(o * 3600.0)
-            ),
-        )),
-        None => {}
-    }
-    legend(&foot, &keys, (th.px(64.0), th.px(6.0)), fw as i32, th)?;
+    let keys = keys(spec);
+    legend(
+        &foot,
+        &keys,
+        (th.px(LEGEND_LEFT), th.px(6.0)),
+        fw as i32,
+        th,
+    )?;
     Ok(())
 }
 
