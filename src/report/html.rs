@@ -113,7 +113,7 @@ pub fn render_html(m: &ManagementReport) -> String {
         out,
         "<p class=\"sub\">Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}</p>\n</header>",
         escape(&r.scenario),
-        r.trials,
+        super::narrative::thousands(r.trials),
         r.seed,
         escape(r.version)
     );

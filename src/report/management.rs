@@ -76,7 +76,7 @@ pub fn build(
 ) -> Result<ManagementReport, ChartError> {
     let mut rtos: Vec<f64> = run.outcomes.iter().map(|o| o.rto).collect();
     rtos.sort_unstable_by(f64::total_cmp);
-    let trials = summary.trials;
+    let trials = narrative::thousands(summary.trials);
     let objective = plan.rto_target;
     let mut specs: Vec<(&'static str, String, String, Chart)> = vec![
         (

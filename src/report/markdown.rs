@@ -58,7 +58,7 @@ pub fn render_markdown(m: &ManagementReport) -> String {
         out,
         "Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}\n",
         escape(&r.scenario),
-        r.trials,
+        super::narrative::thousands(r.trials),
         r.seed,
         escape(r.version)
     );

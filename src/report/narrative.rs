@@ -25,6 +25,19 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// A count with thousands separated for reading: `"100,000"`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The step that drives the RTO most: the largest cruciality (rank correlation of its
 /// duration with the RTO), ties broken by criticality, then plan order. The same order as the
 /// tornado chart, so the sentence names the chart's top bar.
@@ -68,7 +81,7 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
         "In scenario {scenario}, recovery takes {} at P50 and {} at P90: half of the {} simulated recoveries finish within {}, nine in ten within {}.",
         format_span(r.rto_seconds.p50),
         format_span(r.rto_seconds.p90),
-        r.trials,
+        thousands(r.trials),
         format_span(r.rto_seconds.p50),
         format_span(r.rto_seconds.p90),
     ));
@@ -132,6 +145,86 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::{Format, parse_plan};
+    use crate::report::summarize;
+    use crate::sim::{Model, Policy, RunConfig, run};
+
+    fn sentences(text: &str) -> Vec<String> {
+        let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
+        let scenario = plan.default_scenario();
+        let model = Model::compile(&plan, &scenario, Policy::Lft);
+        let config = RunConfig {
+            trials: 500,
+            seed: 3,
+            threads: 1,
+        };
+        let result = run(&model, &config, &|_| {}).unwrap();
+        narrative(&summarize(&plan, &scenario, &model, &result, &config), None)
+    }
+
+    #[test]
+    fn fixed_durations_without_teams_or_objective_say_so() {
+        let s = sentences(
+            r#"
+            [[step]]
+            id = "a"
+            duration = "1h"
+            [[step]]
+            id = "b"
+            after = ["a"]
+            duration = "30m"
+        "#,
+        );
+        assert_eq!(
+            s[0],
+            "In scenario “everything”, recovery takes 1 h 30 m at P50 and 1 h 30 m at P90: half of the 500 simulated recoveries finish within 1 h 30 m, nine in ten within 1 h 30 m."
+        );
+        assert!(s[1].starts_with("The plan sets no recovery time objective"));
+        // Nothing varies, so no duration drives the result; both steps are always critical.
+        assert_eq!(
+            s[2],
+            "No single step's duration dominates the result; step “a” is most often on the critical chain, in 100% of recoveries."
+        );
+        // No teams: no bottleneck sentence; no contingency when the mean plan is exact.
+        assert_eq!(s.len(), 3, "{s:?}");
+    }
+
+    #[test]
+    fn a_team_that_never_waits_is_no_bottleneck() {
+        let s = sentences(
+            r#"
+            rto-target = "3h"
+            [teams]
+            ops = 2
+            [[step]]
+            id = "a"
+            team = "ops"
+            duration = { dist = "uniform", min = "1h", max = "2h" }
+            [[step]]
+            id = "b"
+            team = "ops"
+            duration = "30m"
+        "#,
+        );
+        assert_eq!(
+            s[1],
+            "There is a 100% chance of meeting the 3 h 00 m objective."
+        );
+        assert!(s[2].starts_with("Step “a” drives the result"), "{}", s[2]);
+        assert_eq!(
+            s[3],
+            "No team is a bottleneck: ready work seldom waits for a free group."
+        );
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn percentages_never_round_to_certainty() {
