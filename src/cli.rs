@@ -27,6 +27,89 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Simulate, then write a management report: HTML, Markdown, JSON and charts (SVG, PNG).
     Report(ReportArgs),
+    /// Try staffing options (groups and people per team) and find the cheapest that meets the objective.
+    Staff(StaffArgs),
+    /// Compare scenarios and dispatch policies side by side, with the same random draws.
+    Compare(CompareArgs),
+    /// Print the game-day run sheet: who does what, in which order, and when.
+    Runsheet(RunsheetArgs),
+    /// After a game day: where each drill's actual RTO and step times fell in the forecast.
+    Calibrate(CalibrateArgs),
+    /// Turn Terraform and Terragrunt logs into recorded timings, or a graph into a plan skeleton.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// Options of `calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Drill logs with the actual timings (CSV: step,started,ended or step,duration, with
+    /// outcome and drill); repeat the option for several files.
+    #[arg(long, required = true, num_args = 1.., value_name = "OBSERVATIONS")]
+    pub actual: Vec<PathBuf>,
+    /// Simulation options of the forecast.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print the report as JSON (times in seconds) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// `terraform apply -json` logs (or OpenTofu's): one observation per apply, as CSV.
+    Terraform(ImportTerraformArgs),
+    /// A Terragrunt run report (`--report-file`, CSV or JSON): one observation per unit, as CSV.
+    Terragrunt(ImportTerragruntArgs),
+    /// A DOT graph (`terraform graph`, `terragrunt dag graph`) or `terragrunt find --json
+    /// --dependencies`: a plan skeleton with steps and dependencies, as TOML.
+    Graph(ImportGraphArgs),
+}
+
+/// Options of `import terraform`.
+#[derive(Debug, Args)]
+pub struct ImportTerraformArgs {
+    /// The logs, one apply (or several appended) each.
+    #[arg(required = true, value_name = "LOG")]
+    pub logs: Vec<PathBuf>,
+    /// The step every apply belongs to [default: each log's file name without extension].
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// The drill (game day) label written on each observation.
+    #[arg(long, value_name = "LABEL")]
+    pub drill: Option<String>,
+    /// Also list the slowest resources of each apply on stderr.
+    #[arg(long)]
+    pub resources: bool,
+    /// Write the CSV to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `import terragrunt`.
+#[derive(Debug, Args)]
+pub struct ImportTerragruntArgs {
+    /// The report written by `terragrunt run --all apply --report-file FILE`.
+    pub report: PathBuf,
+    /// The drill (game day) label written on each observation.
+    #[arg(long, value_name = "LABEL")]
+    pub drill: Option<String>,
+    /// Write the CSV to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `import graph`.
+#[derive(Debug, Args)]
+pub struct ImportGraphArgs {
+    /// The graph: DOT, or the JSON of `terragrunt find --json --dependencies`.
+    pub file: PathBuf,
+    /// Write the plan skeleton to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `check`.
@@ -92,6 +175,133 @@ pub struct SimulateArgs {
     /// Also write one CSV row per trial to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// CI gate: exit with code 3 when a figure of the RTO is above a time, such as p90=24h.
+    /// FIGURE is any percentile pNN (0 < NN < 100, such as p50, p90, p99.5), mean or max;
+    /// repeatable. The report is printed either way; each failed gate is named on stderr.
+    #[arg(long = "fail-above", value_name = "FIGURE=TIME")]
+    pub fail_above: Vec<rtosim::gate::Gate>,
+}
+
+/// Parses a time such as `24h` for an option.
+fn span_arg(text: &str) -> Result<f64, String> {
+    rtosim::duration::parse_span(text).map_err(|e| format!("{e} ({})", e.hint()))
+}
+
+/// Parses a probability in (0, 1].
+fn confidence_arg(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 1.0 => Ok(p),
+        _ => Err(format!(
+            "\"{text}\" is not a probability between 0 and 1, such as 0.9"
+        )),
+    }
+}
+
+/// Options of `staff`.
+#[derive(Debug, Args)]
+#[command(mut_arg("trials", |a| a.default_value("20000")))]
+#[command(after_help = STAFF_HELP)]
+pub struct StaffArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Groups of a team to try: TEAM=LOW..HIGH (such as platform=1..4) or TEAM=N; repeatable.
+    /// With --people, TEAM alone (or TEAM=LOW..) leaves the number open.
+    #[arg(long = "team", value_name = "TEAM=LOW..HIGH")]
+    pub teams: Vec<rtosim::staff::RangeArg>,
+    /// People per group of a team to try, in the same form as --team; repeatable.
+    #[arg(long = "size", value_name = "TEAM=LOW..HIGH")]
+    pub sizes: Vec<rtosim::staff::RangeArg>,
+    /// Instead of the full grid, try every way of splitting exactly N people between the named
+    /// teams (groups x people per group, within the ranges).
+    #[arg(long, value_name = "N")]
+    pub people: Option<u32>,
+    /// The chance of meeting the objective an option needs to count as meeting it.
+    #[arg(long, default_value_t = 0.9, value_parser = confidence_arg)]
+    pub confidence: f64,
+    /// The objective, such as 24h [default: the plan's rto-target].
+    #[arg(long, value_name = "TIME", value_parser = span_arg)]
+    pub target: Option<f64>,
+    /// Simulation options (per option; every option uses the same seed).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print JSON (times in seconds), one object per option, instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the chart (RTO band from P50 to P90 against people) as SVG to this file.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+const STAFF_HELP: &str = "\
+Teams that no --team or --size names keep the plan's staffing and do not count toward the
+people column or toward --people N. Each option runs with the same seed, so every option sees
+the same step durations (common random numbers): differences are the staffing's effect.
+
+The table marks the cheapest option whose chance of meeting the objective is at least
+--confidence (without an objective, the cheapest whose P90 interval overlaps the best P90's),
+and flags options where one more group or person saves no more P90 than the noise (the larger
+half-width of the two options' 95% intervals).";
+
+/// Options of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// A scenario to compare; repeatable [default: the plan's first, or every system lost].
+    #[arg(long = "scenario", value_name = "NAME")]
+    pub scenarios: Vec<String>,
+    /// Compare every scenario of the plan.
+    #[arg(long, conflicts_with = "scenarios")]
+    pub all_scenarios: bool,
+    /// Dispatch policies to compare, comma-separated or repeated.
+    #[arg(
+        long = "policy",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "lft"
+    )]
+    pub policies: Vec<PolicyArg>,
+    /// Trials per column.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub trials: u64,
+    /// Seed of every random stream, the same for every column.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads [default: one per core]; the output does not depend on it.
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Print JSON (times in seconds) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the overlaid S-curves as SVG to this file.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+/// Formats of the run sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    /// Printable Markdown: a section per group.
+    Md,
+    /// One row per step, by planned start.
+    Csv,
+}
+
+/// Options of `runsheet`.
+#[derive(Debug, Args)]
+#[command(mut_arg("trials", |a| a.default_value("20000")))]
+pub struct RunsheetArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Simulation options (for the P50 / P90 columns).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SheetFormat::Md)]
+    pub format: SheetFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `report`.

@@ -7,13 +7,20 @@
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
 //! [`report`] renders. Only [`plan::load_plan`] and the output writers touch files.
 
+pub mod calibrate;
 pub mod chart;
+pub mod compare;
 pub mod dist;
 pub mod duration;
+pub mod fit;
+pub mod gate;
+pub mod import;
 pub mod output;
 pub mod plan;
 pub mod report;
+pub mod runsheet;
 pub mod sim;
+pub mod staff;
 pub mod stats;
 
 /// Documented process exit codes of the `rtosim` binary.

@@ -5,7 +5,10 @@
     reason = "the binary is where diagnostics reach the user"
 )]
 
+mod calibrate_cmd;
 mod cli;
+mod commands;
+mod import_cmd;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
                 .is_some_and(|e| matches!(e, PlanError::Invalid { .. }))
                 || err.downcast_ref::<InputError>().is_some()
                 || err.downcast_ref::<PlanError>().is_some()
+                || err.downcast_ref::<rtosim::import::ImportError>().is_some()
             {
                 exit::INVALID_INPUT
             } else {
@@ -109,7 +113,7 @@ fn run(cli: Cli) -> Result<i32> {
             } else {
                 emit(&report::render_text(&summary))?;
             }
-            Ok(exit::OK)
+            Ok(commands::check_gates(&args.fail_above, &result.outcomes))
         }
         Command::Report(args) => {
             let loaded = load(&args.plan)?;
@@ -129,6 +133,11 @@ fn run(cli: Cli) -> Result<i32> {
             ))?;
             Ok(exit::OK)
         }
+        Command::Staff(args) => commands::staff(args),
+        Command::Compare(args) => commands::compare(args),
+        Command::Runsheet(args) => commands::runsheet(args),
+        Command::Import(cmd) => import_cmd::run(cmd),
+        Command::Calibrate(args) => calibrate_cmd::run(&args),
     }
 }
 
@@ -198,8 +207,18 @@ fn policy(p: PolicyArg) -> Policy {
 
 /// Compiles the scenario and runs the trials, with a progress bar on a terminal.
 fn simulate(plan: &Plan, args: &RunArgs) -> Result<(Scenario, Model, RunConfig, RunResult)> {
+    simulate_recording(plan, args, false)
+}
+
+/// As [`simulate`], optionally also collecting each step's start times.
+fn simulate_recording(
+    plan: &Plan,
+    args: &RunArgs,
+    record_starts: bool,
+) -> Result<(Scenario, Model, RunConfig, RunResult)> {
     let scenario = pick_scenario(plan, args.scenario.as_deref())?;
-    let model = Model::compile(plan, &scenario, policy(args.policy));
+    let mut model = Model::compile(plan, &scenario, policy(args.policy));
+    model.record_starts = record_starts;
     let config = RunConfig {
         trials: args.trials,
         seed: args.seed,

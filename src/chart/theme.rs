@@ -15,8 +15,11 @@ pub const FONT_FAMILY: &str = "sans-serif";
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Registers the embedded font with plotters once per process.
-pub(crate) fn ensure_font() -> bool {
+/// Registers the embedded font with plotters once per process; false if it cannot be loaded.
+///
+/// plotters measures text with the registered font (its `ab_glyph` feature), so every chart
+/// in the crate must call this before drawing, or drawing text fails.
+pub fn ensure_font() -> bool {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     *REGISTERED.get_or_init(|| register_font(FONT_FAMILY, FontStyle::Normal, DEJAVU_SANS).is_ok())
 }

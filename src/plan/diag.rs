@@ -202,7 +202,7 @@ mod tests {
         // The 'é' is two bytes but one column.
         assert_eq!(
             Location::of_offset(text, 9),
-            Location { line: 2, column: 4 }
+            Location { line: 2, column: 3 }
         );
     }
 

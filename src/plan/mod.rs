@@ -8,6 +8,7 @@ mod dot;
 pub mod graph;
 mod locate;
 mod model;
+pub mod timings;
 mod validate;
 pub mod wire;
 
@@ -15,8 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
+pub use model::Recorded;
 pub use model::{Limit, Plan, Retry, Scenario, Step, Team};
-pub use validate::{DEFAULT_SIZE_ELASTICITY, validate};
+pub use validate::{DEFAULT_SIZE_ELASTICITY, validate, validate_with};
 
 /// The file format of a plan, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,15 +112,44 @@ pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
             .with_hint("plans are TOML or JSON text files"),
         ])
     })?;
-    parse_plan(&text, Format::of_path(path), &default_name).map_err(invalid)
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
+        timings::read_timings(base, patterns)
+    })
+    .map_err(invalid)
 }
 
 /// Parses and validates plan text. On failure, every diagnostic (errors and warnings), placed
-/// in the text where the format allows.
+/// in the text where the format allows. The files under `timings` are not read: steps with a
+/// recorded duration see no observations (use [`parse_plan_with_observations`]).
 pub fn parse_plan(
     text: &str,
     format: Format,
     default_name: &str,
+) -> Result<LoadedPlan, Vec<Diagnostic>> {
+    parse_plan_with(text, format, default_name, |_| (Vec::new(), Vec::new()))
+}
+
+/// Parses and validates plan text against recorded observations given directly, as if the
+/// plan's `timings` files held them.
+pub fn parse_plan_with_observations(
+    text: &str,
+    format: Format,
+    default_name: &str,
+    observations: &[crate::import::Observation],
+) -> Result<LoadedPlan, Vec<Diagnostic>> {
+    parse_plan_with(text, format, default_name, |_| {
+        (observations.to_vec(), Vec::new())
+    })
+}
+
+/// Parses, reads the observations the `timings` patterns name through `read_timings` (the only
+/// step that may touch files), then validates.
+fn parse_plan_with(
+    text: &str,
+    format: Format,
+    default_name: &str,
+    read_timings: impl FnOnce(&[String]) -> (Vec<crate::import::Observation>, Vec<Diagnostic>),
 ) -> Result<LoadedPlan, Vec<Diagnostic>> {
     let wire = match format {
         Format::Toml => toml::from_str::<wire::PlanWire>(text).map_err(|e| {
@@ -144,9 +175,18 @@ pub fn parse_plan(
             vec![d]
         })?,
     };
-    let (plan, mut diagnostics) = validate(wire, default_name);
+    let (observations, timing_diagnostics) = read_timings(&wire.timings);
+    let (plan, mut diagnostics) = validate_with(wire, default_name, &observations);
+    diagnostics.extend(timing_diagnostics);
+    let plan = plan.filter(|_| diagnostics.iter().all(|d| d.severity != Severity::Error));
     locate::place(text, format, &mut diagnostics);
-    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    // Errors first, each group in file order, so the list reads top to bottom.
+    diagnostics.sort_by_key(|d| {
+        (
+            std::cmp::Reverse(d.severity),
+            d.location.map(|l| (l.line, l.column)),
+        )
+    });
     match plan {
         Some(plan) => Ok(LoadedPlan {
             plan,
@@ -158,12 +198,24 @@ pub fn parse_plan(
 
 /// The toml error's message without its source excerpt, lowercased at the start.
 fn toml_message(e: &toml::de::Error) -> String {
-    let m = e.message().trim().trim_end_matches('.');
+    let m = plain_types(e.message().trim().trim_end_matches('.'));
     let mut chars = m.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => "malformed plan".to_string(),
     }
+}
+
+/// Serde names Rust types in its messages; users wrote TOML or JSON.
+fn plain_types(message: &str) -> String {
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace(
+            "expected a sequence",
+            "expected a list such as [\"a\", \"b\"]",
+        )
 }
 
 fn syntax_hint(message: &str) -> Option<String> {

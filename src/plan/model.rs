@@ -5,6 +5,7 @@
 //! distributions have sound parameters.
 
 use crate::dist::Dist;
+use crate::fit::DurationModel;
 
 /// A team of people organised in groups that work in parallel.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +63,27 @@ pub struct Step {
     pub retry: Option<Retry>,
     /// How much a bigger group speeds up the hands-on part.
     pub size_elasticity: f64,
+    /// What the plan's recorded timings say about the step, when it has any or its duration is
+    /// recorded.
+    pub recorded: Option<Recorded>,
+}
+
+/// A step's recorded observations and what was made of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// Attempts observed (succeeded and failed).
+    pub attempts: u32,
+    /// Failed attempts among them.
+    pub failures: u32,
+    /// Distinct drill labels among them.
+    pub drills: u32,
+    /// Durations of the successful attempts in seconds, sorted.
+    pub durations: Vec<f64>,
+    /// The model of the step's duration, when its duration is recorded (`None` when the plan
+    /// gives the duration itself).
+    pub model: Option<DurationModel>,
+    /// Whether the step's retry comes from the failure share of its observations.
+    pub retry_from_failures: bool,
 }
 
 impl Step {
@@ -101,6 +123,8 @@ pub struct Plan {
     pub systems: Vec<String>,
     /// Scenarios in file order.
     pub scenarios: Vec<Scenario>,
+    /// The plan's `timings` patterns, as written.
+    pub timings: Vec<String>,
 }
 
 impl Plan {

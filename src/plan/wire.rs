@@ -32,6 +32,9 @@ pub struct PlanWire {
     /// Loss scenarios.
     #[serde(default)]
     pub scenario: Vec<ScenarioWire>,
+    /// Files of recorded observations: glob patterns relative to the plan.
+    #[serde(default)]
+    pub timings: Vec<String>,
 }
 
 /// A team: either `name = N` (N groups of one person) or a table.
@@ -114,6 +117,8 @@ pub struct DistWire {
     pub mean: Option<String>,
     /// Recorded values.
     pub samples: Option<Vec<String>>,
+    /// For `dist = "recorded"`: `fitted` (default) or `empirical`.
+    pub model: Option<String>,
 }
 
 /// Retry chaos.

@@ -95,6 +95,7 @@ pub fn render_check(plan: &Plan) -> String {
             format_span(det.rto)
         );
     }
+    out.push_str(&super::render_recorded(plan));
     out.push_str("\nThis is the single number a spreadsheet gives; `rtosim simulate` shows how optimistic it is.\n");
     out
 }

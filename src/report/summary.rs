@@ -111,8 +111,9 @@ pub struct StepStats {
     pub cruciality: f64,
     /// Mean duration of one attempt (at the team's group size, without failures).
     pub mean_attempt_seconds: f64,
-    /// When the step started.
-    pub start_seconds: P50P90,
+    /// When the step started; only when the run recorded start times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_seconds: Option<P50P90>,
     /// When the step finished.
     pub finish_seconds: P50P90,
 }
@@ -251,7 +252,7 @@ pub fn summarize(
                 criticality: acc.critical[c] as f64 / trials,
                 cruciality: acc.pairs[c].rho(&acc.rto_ranks),
                 mean_attempt_seconds: model.mean_attempt(c),
-                start_seconds: p(&acc.start[c]),
+                start_seconds: model.record_starts.then(|| p(&acc.start[c])),
                 finish_seconds: p(&acc.finish[c]),
             }
         })

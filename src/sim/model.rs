@@ -83,6 +83,9 @@ pub struct Model {
     pub unconstrained: bool,
     /// The priority policy used.
     pub policy: Policy,
+    /// Whether runs also collect each step's start times (for run sheets); off by default
+    /// because it doubles the per-step bookkeeping in the hot loop.
+    pub record_starts: bool,
 }
 
 impl Model {
@@ -157,6 +160,7 @@ impl Model {
             by_rank: Vec::new(),
             unconstrained,
             policy,
+            record_starts: false,
         };
         model.set_policy(policy);
         model

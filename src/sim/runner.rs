@@ -63,7 +63,7 @@ pub struct Accum {
     pub critical: Vec<u64>,
     /// Each step's finish time.
     pub finish: Vec<LogHistogram>,
-    /// Each step's start time.
+    /// Each step's start time (empty unless the model records starts).
     pub start: Vec<LogHistogram>,
     /// Rank-correlation sums of each step with the RTO.
     pub pairs: Vec<PairSums>,
@@ -131,9 +131,13 @@ fn ms(seconds: f64) -> u64 {
 struct Worker {
     accum: Accum,
     state: TrialState,
-    keys: Vec<f64>,
+    keys: Vec<f32>,
     rto_rank: Vec<f64>,
     column: Vec<f64>,
+    column32: Vec<f32>,
+    sum_k: Vec<f64>,
+    sum_kk: Vec<f64>,
+    sum_kr: Vec<f64>,
     column_rank: Vec<f64>,
     order: Vec<u32>,
     ranked_steps: Vec<usize>,
@@ -147,6 +151,10 @@ impl Worker {
             keys: vec![0.0; BLOCK * model.len()],
             rto_rank: vec![0.0; BLOCK],
             column: vec![0.0; BLOCK],
+            column32: vec![0.0; BLOCK],
+            sum_k: vec![0.0; model.len()],
+            sum_kk: vec![0.0; model.len()],
+            sum_kr: vec![0.0; model.len()],
             column_rank: vec![0.0; BLOCK],
             order: Vec::with_capacity(BLOCK),
             ranked_steps: (0..model.len())
@@ -165,13 +173,22 @@ impl Worker {
             let critical = &mut self.accum.critical;
             st.critical_chain(|s| critical[s] += 1);
             let keys = &mut self.keys[i * n..(i + 1) * n];
-            let mut failures = 0;
-            for s in 0..n {
-                self.accum.finish[s].record(st.finish[s]);
-                self.accum.start[s].record(st.start[s]);
-                keys[s] = st.key[s];
-                failures += st.failures[s];
+            for ((hist, &finish), (key, &k)) in self
+                .accum
+                .finish
+                .iter_mut()
+                .zip(&st.finish)
+                .zip(keys.iter_mut().zip(&st.key))
+            {
+                hist.record(finish);
+                *key = k as f32;
             }
+            if model.record_starts {
+                for (hist, &start) in self.accum.start.iter_mut().zip(&st.start) {
+                    hist.record(start);
+                }
+            }
+            let failures = st.failures.iter().sum();
             for (t, sums) in self.accum.teams.iter_mut().enumerate() {
                 sums.busy_ms += ms(st.team_busy[t]);
                 sums.capacity_ms += ms(f64::from(model.team_groups[t]) * rto);
@@ -195,24 +212,42 @@ impl Worker {
         self.column.extend(outcomes.iter().map(|o| o.rto));
         normalized_midranks(&self.column, &mut self.order, &mut self.rto_rank[..len]);
         for &s in &self.ranked_steps {
-            self.column.clear();
-            self.column.extend((0..len).map(|i| self.keys[i * n + s]));
-            normalized_midranks(&self.column, &mut self.order, &mut self.column_rank[..len]);
+            self.column32.clear();
+            self.column32.extend((0..len).map(|i| self.keys[i * n + s]));
+            normalized_midranks(
+                &self.column32,
+                &mut self.order,
+                &mut self.column_rank[..len],
+            );
             for i in 0..len {
-                self.keys[i * n + s] = self.column_rank[i];
+                self.keys[i * n + s] = self.column_rank[i] as f32;
             }
         }
+        self.sum_k.iter_mut().for_each(|x| *x = 0.0);
+        self.sum_kk.iter_mut().for_each(|x| *x = 0.0);
+        self.sum_kr.iter_mut().for_each(|x| *x = 0.0);
+        let (mut sum_r, mut sum_rr) = (0.0, 0.0);
         for i in 0..len {
             let r = self.rto_rank[i];
-            self.accum.rto_ranks.add(r);
-            for (pair, &k) in self
-                .accum
-                .pairs
+            sum_r += r;
+            sum_rr += r * r;
+            let keys = &self.keys[i * n..(i + 1) * n];
+            for (((k, kk), kr), &key) in self
+                .sum_k
                 .iter_mut()
-                .zip(&self.keys[i * n..(i + 1) * n])
+                .zip(&mut self.sum_kk)
+                .zip(&mut self.sum_kr)
+                .zip(keys)
             {
-                pair.add(k, r);
+                let key = f64::from(key);
+                *k += key;
+                *kk += key * key;
+                *kr += key * r;
             }
+        }
+        self.accum.rto_ranks.add_block(len as u64, sum_r, sum_rr);
+        for (s, pair) in self.accum.pairs.iter_mut().enumerate() {
+            pair.add_block(self.sum_k[s], self.sum_kk[s], self.sum_kr[s]);
         }
     }
 }

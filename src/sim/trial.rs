@@ -5,25 +5,22 @@
 //! order and starts each whose crew and limit uses fit now. Durations are drawn when a step
 //! starts only in the sense that the scheduler never looks at them to decide what to start.
 //!
-//! Randomness is per step, not per trial: each step draws from its own generator keyed by
-//! `(seed, trial, step)`, so two runs that differ only in staffing, policy or scenario give each
+//! Randomness is per step, not per trial: each step draws from its own SplitMix64 stream keyed
+//! by `(seed, trial, step)`, so two runs that differ only in staffing, policy or scenario give each
 //! step the same durations (common random numbers), whatever order steps start in.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_xoshiro::SplitMix64;
 
 use super::model::{CStep, Model, NONE, attempt_time};
 
-/// SplitMix64's finaliser: a bijective mix used to derive independent stream keys.
+/// One step of SplitMix64 from state `z`: a bijective mix used to derive independent keys.
 #[inline]
-pub fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+pub fn splitmix(z: u64) -> u64 {
+    SplitMix64::seed_from_u64(z).next_u64()
 }
 
 /// The key of trial `trial` under `seed`, from which every stream of the trial derives.
@@ -72,7 +69,8 @@ impl RandomSampler {
 impl Sampler for RandomSampler {
     #[inline]
     fn time(&mut self, step: &CStep) -> StepTiming {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.key ^ u64::from(step.plan_index));
+        // SplitMix64 keyed by (trial, step): seeding is free and a step needs only a few draws.
+        let mut rng = SplitMix64::seed_from_u64(splitmix(self.key ^ u64::from(step.plan_index)));
         let retries = step.fail_p > 0.0 && step.fail_max > 0;
         let mut lead = 0.0;
         let mut failures = 0;

@@ -41,6 +41,18 @@ impl LogHistogram {
     /// Records one non-negative, finite value.
     #[inline]
     pub fn record(&mut self, value: f64) {
+        // Fast path: a value inside the range already covered.
+        let i = bucket(value).wrapping_sub(self.base) as usize;
+        if value >= f64::MIN_POSITIVE && i < self.counts.len() {
+            self.total += 1;
+            self.counts[i] += 1;
+            return;
+        }
+        self.record_slow(value);
+    }
+
+    #[inline(never)]
+    fn record_slow(&mut self, value: f64) {
         self.total += 1;
         if value < f64::MIN_POSITIVE {
             self.zeros += 1;

@@ -21,13 +21,14 @@ impl Checker {
     }
 
     fn dist(&mut self, path: KeyPath, d: &DistWire, id: &str) -> Option<Dist> {
-        const FAMILIES: [&str; 6] = [
+        const FAMILIES: [&str; 7] = [
             "uniform",
             "triangular",
             "pert",
             "lognormal",
             "exponential",
             "empirical",
+            "recorded",
         ];
         let Some(family) = d.dist.as_deref() else {
             self.push(

@@ -11,6 +11,7 @@ use super::graph;
 use super::model::{Limit, Plan, Retry, Scenario, Step, Team};
 use super::wire::{PlanWire, StepWire, TeamWire};
 use crate::duration::parse_span;
+use crate::import::Observation;
 
 /// The most cycles listed; a plan with more has a structural problem the first ones show.
 const MAX_CYCLES: usize = 50;
@@ -27,7 +28,20 @@ const MAX_COUNT: i64 = 100_000;
 /// Checks a parsed plan. Returns the plan when there are no errors, and every diagnostic
 /// (errors and warnings) found.
 pub fn validate(wire: PlanWire, default_name: &str) -> (Option<Plan>, Vec<Diagnostic>) {
-    let mut c = Checker { diags: Vec::new() };
+    validate_with(wire, default_name, &[])
+}
+
+/// Checks a parsed plan against the recorded observations its `timings` files hold (read by the
+/// caller: validation does no I/O).
+pub fn validate_with(
+    wire: PlanWire,
+    default_name: &str,
+    observations: &[Observation],
+) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut c = Checker {
+        diags: Vec::new(),
+        observed: timings::index(observations),
+    };
     let plan = c.plan(wire, default_name);
     let has_errors = c
         .diags
@@ -37,9 +51,12 @@ pub fn validate(wire: PlanWire, default_name: &str) -> (Option<Plan>, Vec<Diagno
 }
 
 mod dist;
+mod timings;
 
 struct Checker {
     diags: Vec<Diagnostic>,
+    /// Observations by step id.
+    observed: timings::Observed,
 }
 
 fn is_valid_id(id: &str) -> bool {
@@ -200,6 +217,7 @@ impl Checker {
         }
 
         let scenarios = self.scenarios(&wire, &systems, &step_index, &system_of);
+        self.unknown_observed_steps(&ids);
 
         // Graph checks need every reference resolved.
         if references_ok {
@@ -220,6 +238,7 @@ impl Checker {
             steps: steps?,
             systems,
             scenarios: scenarios?,
+            timings: wire.timings.clone(),
         })
     }
 
@@ -463,16 +482,7 @@ impl Checker {
             }
         }
 
-        let duration = match &sw.duration {
-            Some(d) => self.duration(path.key("duration"), d, id),
-            None => {
-                self.push(
-                    Diagnostic::error(path.clone(), format!("step \"{id}\" has no duration"))
-                        .with_hint("add duration = \"20m\", or a distribution such as { dist = \"pert\", min = \"10m\", mode = \"20m\", max = \"45m\" }"),
-                );
-                None
-            }
-        };
+        let (duration, recorded, derived_retry) = self.step_duration(&path, sw, id);
 
         let hands_on = match &sw.hands_on {
             Some(text) => {
@@ -535,6 +545,13 @@ impl Checker {
             Some(Retry { p: r.p, max: max? }).filter(|_| good)
         });
 
+        // The failure share of the observations stands in for a retry the plan does not give.
+        let retry = if sw.retry.is_none() {
+            derived_retry
+        } else {
+            retry
+        };
+
         let size_elasticity = match sw.size_elasticity {
             Some(e) => self
                 .elasticity(
@@ -563,6 +580,7 @@ impl Checker {
                 duration,
                 retry,
                 size_elasticity,
+                recorded,
             }),
             _ => None,
         };
@@ -669,15 +687,21 @@ impl Checker {
                 .iter()
                 .position(|name| name == &ids[cycle[1]] || name == &systems[system_of[cycle[1]]])
                 .unwrap_or(0);
-            let message = if cycle.len() == 2 {
-                format!("step \"{}\" depends on itself", ids[first])
+            let path = KeyPath::root()
+                .key("step")
+                .index(first)
+                .key("after")
+                .index(after_index);
+            let diagnostic = if cycle.len() == 2 {
+                Diagnostic::error(path, format!("step \"{}\" depends on itself", ids[first])).with_hint(format!(
+                    "remove \"{}\" from its own after list (a step of system \"{}\" that waits for its whole system waits for itself)",
+                    wire.step[first].after[after_index], systems[system_of[first]]
+                ))
             } else {
-                format!("circular dependency: {chain}")
+                Diagnostic::error(path, format!("circular dependency: {chain}"))
+                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on")
             };
-            self.push(
-                Diagnostic::error(KeyPath::root().key("step").index(first).key("after").index(after_index), message)
-                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on"),
-            );
+            self.push(diagnostic);
         }
         if cycles.len() == MAX_CYCLES {
             self.push(Diagnostic::error(

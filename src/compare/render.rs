@@ -1,0 +1,104 @@
+//! The comparison as a side-by-side terminal table, or as JSON.
+
+use std::fmt::Write as _;
+
+use super::run::{CompareReport, VariantReport};
+use crate::duration::format_span as span;
+use crate::report::table::{Align, render};
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn signed(seconds: f64) -> String {
+    if seconds == 0.0 {
+        "same".to_string()
+    } else if seconds < 0.0 {
+        format!("-{}", span(-seconds))
+    } else {
+        format!("+{}", span(seconds))
+    }
+}
+
+/// Renders the comparison: one column per variant, one row per figure.
+pub fn render_text(r: &CompareReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: comparison", r.plan);
+    let _ = writeln!(
+        out,
+        "{} trials per column · seed {} (the same draws in every column, so trials pair up)",
+        r.trials, r.seed
+    );
+    out.push('\n');
+    let v = &r.variants;
+    let mut header: Vec<&str> = vec![""];
+    header.extend(v.iter().map(|x| x.label.as_str()));
+    let mut align = vec![Align::Left];
+    align.extend(v.iter().map(|_| Align::Right));
+    let row = |name: &str, f: &dyn Fn(&VariantReport) -> String| -> Vec<String> {
+        let mut row = vec![name.to_string()];
+        row.extend(v.iter().map(f));
+        row
+    };
+    let mut rows = vec![
+        row("scenario", &|x| x.scenario.clone()),
+        row("policy", &|x| x.policy.name().to_string()),
+        row("steps", &|x| x.steps_needed.to_string()),
+        row("mean", &|x| span(x.rto_seconds.mean)),
+        row("P50", &|x| span(x.rto_seconds.p50)),
+        row("P80", &|x| span(x.rto_seconds.p80)),
+        row("P90", &|x| span(x.rto_seconds.p90)),
+        row("  95% interval", &|x| {
+            format!(
+                "{} to {}",
+                span(x.rto_interval_seconds.p90.low),
+                span(x.rto_interval_seconds.p90.high)
+            )
+        }),
+        row("P95", &|x| span(x.rto_seconds.p95)),
+        row("P99", &|x| span(x.rto_seconds.p99)),
+        row("max", &|x| span(x.rto_seconds.max)),
+        row("on mean durations", &|x| span(x.deterministic_rto_seconds)),
+    ];
+    if let Some(t) = r.target_seconds {
+        rows.push(row(&format!("P(RTO <= {})", span(t)), &|x| {
+            x.target
+                .as_ref()
+                .map_or_else(|| "-".into(), |t| pct(t.probability_met))
+        }));
+    }
+    if v.len() > 1 {
+        let first = v[0].rto_seconds.p90;
+        rows.push(row("P90 vs first", &|x| {
+            if x.versus_first.is_none() {
+                "-".into()
+            } else {
+                signed(x.rto_seconds.p90 - first)
+            }
+        }));
+        rows.push(row("mean change per trial", &|x| {
+            x.versus_first
+                .map_or_else(|| "-".into(), |p| signed(p.mean_difference_seconds))
+        }));
+        rows.push(row("trials faster / slower", &|x| {
+            x.versus_first.map_or_else(
+                || "-".into(),
+                |p| format!("{} / {}", pct(p.faster), pct(p.slower)),
+            )
+        }));
+    }
+    out.push_str(&render(&header, &align, &rows, 2));
+    if v.len() > 1 {
+        out.push_str(
+            "\nThe last rows compare each column with the first, trial by trial: with the same draws, a trial\nthat is faster is faster because of the scenario or the policy, not by chance.\n",
+        );
+    }
+    out
+}
+
+/// The comparison as pretty-printed JSON.
+pub fn render_json(r: &CompareReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("a comparison always serializes");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,163 @@
+//! Running the variants of a comparison (scenario x policy) with common random numbers, and
+//! the report that sets them side by side.
+//!
+//! Every variant runs with the same seed, and every step draws from its own stream keyed by
+//! (seed, trial, step), so trial `i` of every variant sees the same durations: differences are
+//! the scenario's or the policy's effect, and trials can be compared pair by pair.
+
+use serde::Serialize;
+
+use crate::plan::{Plan, Scenario};
+use crate::report::{RtoIntervals, RtoStats, TargetStats, summarize};
+use crate::sim::{self, Model, Policy, RunConfig};
+
+/// One column of the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The loss scenario.
+    pub scenario: Scenario,
+    /// The dispatch policy.
+    pub policy: Policy,
+}
+
+/// How a variant's trials compare, pair by pair, with the same trials of the first variant.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Paired {
+    /// Share of trials that recovered sooner than in the first variant.
+    pub faster: f64,
+    /// Share of trials that recovered later.
+    pub slower: f64,
+    /// Mean of (this RTO - the first variant's RTO) over trials, in seconds.
+    pub mean_difference_seconds: f64,
+}
+
+/// What one variant's simulation says.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VariantReport {
+    /// Short label: the scenario, the policy, or both when both vary.
+    pub label: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Dispatch policy.
+    pub policy: Policy,
+    /// Steps the scenario needs.
+    pub steps_needed: usize,
+    /// RTO summary in seconds.
+    pub rto_seconds: RtoStats,
+    /// 95% intervals of the percentiles.
+    pub rto_interval_seconds: RtoIntervals,
+    /// The RTO on mean durations with no failures.
+    pub deterministic_rto_seconds: f64,
+    /// The objective and the chance of meeting it, when the plan sets one.
+    pub target: Option<TargetStats>,
+    /// Pairwise comparison with the first variant (absent for the first itself).
+    pub versus_first: Option<Paired>,
+    /// The S-curve: the RTO at every whole percent from 0 (the fastest trial) to 100 (the
+    /// slowest), in seconds.
+    pub quantiles_seconds: Vec<f64>,
+}
+
+/// Everything `compare` reports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CompareReport {
+    /// Plan name.
+    pub plan: String,
+    /// Trials per variant.
+    pub trials: u64,
+    /// The seed, the same for every variant.
+    pub seed: u64,
+    /// rtosim's version.
+    pub version: &'static str,
+    /// The objective in seconds, if the plan sets one.
+    pub target_seconds: Option<f64>,
+    /// The variants, scenarios outermost, in the order asked.
+    pub variants: Vec<VariantReport>,
+}
+
+/// Labels: the scenario when only scenarios vary, the policy when only policies vary.
+fn label(variants: &[Variant], v: &Variant) -> String {
+    let scenarios_vary = variants.iter().any(|w| w.scenario.name != v.scenario.name);
+    let policies_vary = variants.iter().any(|w| w.policy != v.policy);
+    match (scenarios_vary, policies_vary) {
+        (true, true) => format!("{} / {}", v.scenario.name, v.policy.name()),
+        (false, true) => v.policy.name().to_string(),
+        _ => v.scenario.name.clone(),
+    }
+}
+
+/// Runs every variant in turn, each on the full thread pool, and builds the report.
+pub fn compare(
+    plan: &Plan,
+    variants: &[Variant],
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CompareReport, rayon::ThreadPoolBuildError> {
+    let mut reports = Vec::with_capacity(variants.len());
+    let mut first: Option<Vec<f64>> = None;
+    for v in variants {
+        let model = Model::compile(plan, &v.scenario, v.policy);
+        let result = sim::run(&model, config, progress)?;
+        let summary = summarize(plan, &v.scenario, &model, &result, config);
+        let rtos: Vec<f64> = result.outcomes.iter().map(|o| o.rto).collect();
+        let versus_first = first.as_ref().map(|base| paired(&rtos, base));
+        let mut sorted = rtos.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let quantiles_seconds = (0..=100)
+            .map(|p| crate::stats::percentile(&sorted, f64::from(p) / 100.0))
+            .collect();
+        if first.is_none() {
+            first = Some(rtos);
+        }
+        reports.push(VariantReport {
+            label: label(variants, v),
+            scenario: v.scenario.name.clone(),
+            policy: v.policy,
+            steps_needed: summary.steps_needed,
+            rto_seconds: summary.rto_seconds,
+            rto_interval_seconds: summary.rto_interval_seconds,
+            deterministic_rto_seconds: summary.deterministic_rto_seconds,
+            target: summary.target,
+            versus_first,
+            quantiles_seconds,
+        });
+    }
+    Ok(CompareReport {
+        plan: plan.name.clone(),
+        trials: config.trials,
+        seed: config.seed,
+        version: env!("CARGO_PKG_VERSION"),
+        target_seconds: plan.rto_target,
+        variants: reports,
+    })
+}
+
+/// Pairwise comparison of two runs' RTOs in trial order.
+pub fn paired(rtos: &[f64], base: &[f64]) -> Paired {
+    let n = rtos.len().min(base.len()).max(1) as f64;
+    let (mut faster, mut slower, mut sum) = (0u64, 0u64, 0.0);
+    for (a, b) in rtos.iter().zip(base) {
+        if a < b {
+            faster += 1;
+        } else if a > b {
+            slower += 1;
+        }
+        sum += a - b;
+    }
+    Paired {
+        faster: faster as f64 / n,
+        slower: slower as f64 / n,
+        mean_difference_seconds: sum / n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_trial_by_trial() {
+        let p = paired(&[1.0, 5.0, 3.0, 4.0], &[2.0, 4.0, 3.0, 4.0]);
+        assert_eq!((p.faster, p.slower), (0.25, 0.25));
+        assert_eq!(p.mean_difference_seconds, 0.0);
+    }
+}

@@ -1,0 +1,217 @@
+//! CI gates: `--fail-above p90=24h` turns a figure of the RTO distribution into a pass or fail,
+//! so a pipeline can fail when a change to the plan makes the recovery too slow.
+//!
+//! A gate names a figure (any percentile `pNN` with 0 < NN < 100, decimals allowed, or `mean`
+//! or `max`) and a threshold; it fails when the simulated figure is strictly above the
+//! threshold. Pure: parsing and evaluation only; the binary prints and sets the exit code.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::duration::{format_span, parse_span};
+use crate::stats::{Estimate, percentile_ci};
+
+/// The figure a gate checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    /// A percentile, as a share in (0, 1).
+    Percentile(f64),
+    /// The mean RTO.
+    Mean,
+    /// The slowest trial.
+    Max,
+}
+
+/// One gate: a figure and the threshold it must not exceed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// What is checked.
+    pub figure: Figure,
+    /// The figure's name as written, lowercased (such as `p90`).
+    pub name: String,
+    /// Threshold in seconds.
+    pub threshold: f64,
+}
+
+/// Why a gate could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (hint: {hint})")]
+pub struct GateError {
+    /// What is wrong.
+    pub message: String,
+    /// How to write a gate.
+    pub hint: &'static str,
+}
+
+const HINT: &str = "write FIGURE=TIME, such as p90=24h, p99.5=2d or mean=12h30m; FIGURE is pNN with 0 < NN < 100, mean or max";
+
+fn bad(message: String) -> GateError {
+    GateError {
+        message,
+        hint: HINT,
+    }
+}
+
+impl FromStr for Gate {
+    type Err = GateError;
+
+    fn from_str(s: &str) -> Result<Gate, GateError> {
+        let Some((figure, threshold)) = s.split_once('=') else {
+            return Err(bad(format!("gate \"{s}\" has no threshold")));
+        };
+        let name = figure.trim().to_ascii_lowercase();
+        let figure = match name.as_str() {
+            "mean" => Figure::Mean,
+            "max" => Figure::Max,
+            _ => {
+                let digits = name
+                    .strip_prefix('p')
+                    .filter(|d| {
+                        !d.is_empty()
+                            && d.chars().all(|c| c.is_ascii_digit() || c == '.')
+                            && d.matches('.').count() <= 1
+                    })
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "unknown figure \"{}\" in gate \"{s}\"",
+                            figure.trim()
+                        ))
+                    })?;
+                let pct: f64 = digits
+                    .parse()
+                    .map_err(|_| bad(format!("\"{name}\" is not a percentile")))?;
+                if !(pct > 0.0 && pct < 100.0) {
+                    return Err(bad(format!(
+                        "percentile \"{name}\" is outside p0 to p100 (exclusive)"
+                    )));
+                }
+                Figure::Percentile(pct / 100.0)
+            }
+        };
+        let threshold =
+            parse_span(threshold).map_err(|e| bad(format!("threshold of gate \"{s}\": {e}")))?;
+        Ok(Gate {
+            figure,
+            name,
+            threshold,
+        })
+    }
+}
+
+impl fmt::Display for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} <= {}", self.name, format_span(self.threshold))
+    }
+}
+
+/// A gate checked against a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateResult {
+    /// The gate.
+    pub gate: Gate,
+    /// The simulated figure in seconds.
+    pub value: f64,
+    /// Its 95% interval, for percentiles.
+    pub interval: Option<Estimate>,
+    /// True when the figure is above the threshold.
+    pub failed: bool,
+}
+
+impl GateResult {
+    /// One line for the user, such as
+    /// `gate p90 <= 24 h 00 m failed: p90 is 26 h 10 m (95% interval 25 h 58 m to 26 h 21 m)`.
+    pub fn describe(&self) -> String {
+        let interval = self.interval.map_or(String::new(), |e| {
+            format!(
+                " (95% interval {} to {})",
+                format_span(e.low),
+                format_span(e.high)
+            )
+        });
+        format!(
+            "gate {} {}: {} is {}{interval}",
+            self.gate,
+            if self.failed { "failed" } else { "passed" },
+            self.gate.name,
+            format_span(self.value)
+        )
+    }
+}
+
+/// Checks every gate against the trials' RTOs, sorted ascending.
+pub fn evaluate(gates: &[Gate], sorted_rtos: &[f64]) -> Vec<GateResult> {
+    gates
+        .iter()
+        .map(|gate| {
+            let (value, interval) = match gate.figure {
+                Figure::Percentile(q) => {
+                    let e = percentile_ci(sorted_rtos, q);
+                    (e.value, Some(e))
+                }
+                Figure::Mean => (
+                    sorted_rtos.iter().sum::<f64>() / sorted_rtos.len().max(1) as f64,
+                    None,
+                ),
+                Figure::Max => (sorted_rtos.last().copied().unwrap_or(0.0), None),
+            };
+            GateResult {
+                gate: gate.clone(),
+                value,
+                interval,
+                failed: value > gate.threshold,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_figures() {
+        let g: Gate = "p90=24h".parse().unwrap();
+        assert_eq!((g.figure, g.threshold), (Figure::Percentile(0.9), 86_400.0));
+        let g: Gate = "P99.5=1h".parse().unwrap();
+        assert!(matches!(g.figure, Figure::Percentile(q) if (q - 0.995).abs() < 1e-12));
+        assert_eq!("mean=30m".parse::<Gate>().unwrap().figure, Figure::Mean);
+        assert_eq!("max=2d".parse::<Gate>().unwrap().figure, Figure::Max);
+    }
+
+    #[test]
+    fn rejects_malformed_gates() {
+        for bad in [
+            "p90",
+            "p90=abc",
+            "p101=1h",
+            "p0=1h",
+            "p100=1h",
+            "q90=1h",
+            "p=1h",
+            "p9.9.9=1h",
+            "p90=",
+            "p1e1=1h",
+        ] {
+            let err = bad.parse::<Gate>().unwrap_err();
+            assert!(err.to_string().contains("hint:"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn fails_only_above() {
+        let rtos: Vec<f64> = (1..=100).map(|i| f64::from(i) * 60.0).collect();
+        let gates: Vec<Gate> = ["max=100m", "max=99m", "mean=50m", "mean=51m"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let failed: Vec<bool> = evaluate(&gates, &rtos).iter().map(|r| r.failed).collect();
+        // The mean is 50.5 minutes.
+        assert_eq!(failed, vec![false, true, true, false]);
+        let r = &evaluate(&["p50=50m".parse().unwrap()], &rtos)[0];
+        assert!(
+            r.failed
+                && r.describe()
+                    .starts_with("gate p50 <= 50 m failed: p50 is 51 m")
+        );
+    }
+}

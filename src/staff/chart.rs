@@ -1,0 +1,423 @@
+//! The staffing chart: RTO percentiles (a band from P50 to P90) against headcount, one line per
+//! team composition.
+//!
+//! [`staffing_chart_spec`] decides what to draw (pure data, tested on its own);
+//! [`render_staffing_chart`] draws it with plotters' SVG backend, which writes text as SVG
+//! `<text>` and needs no system fonts.
+
+use plotters::prelude::*;
+
+use super::grid::DimKind;
+use super::report::{OptionReport, StaffReport, SweptDim};
+use crate::duration::hours;
+
+/// Line colours: the Okabe-Ito palette, distinguishable with colour-blindness.
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 0, 0),
+    RGBColor(240, 228, 66),
+];
+
+/// Chart size in pixels.
+pub(crate) const SIZE: (u32, u32) = (900, 540);
+
+/// One point of a line: an option, in hours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartPoint {
+    /// Position on the x axis (people).
+    pub x: f64,
+    /// Median RTO in hours.
+    pub p50: f64,
+    /// 90th percentile in hours.
+    pub p90: f64,
+    /// The option's id in the table.
+    pub option: usize,
+}
+
+/// One team composition: the options that differ only in the dimension along the x axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartLine {
+    /// Legend text.
+    pub label: String,
+    /// Points by increasing x.
+    pub points: Vec<ChartPoint>,
+}
+
+/// What the staffing chart shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffChart {
+    /// Title.
+    pub title: String,
+    /// X axis label.
+    pub x_label: String,
+    /// One line per composition.
+    pub lines: Vec<ChartLine>,
+    /// The objective in hours, drawn as a horizontal line.
+    pub target_hours: Option<f64>,
+    /// The recommended option, circled.
+    pub marked: Option<ChartPoint>,
+}
+
+fn dim_value(o: &OptionReport, d: &SweptDim) -> u32 {
+    o.teams
+        .iter()
+        .find(|t| t.name == d.team)
+        .map_or(0, |t| match d.kind {
+            DimKind::Groups => t.groups,
+            DimKind::Size => t.size,
+        })
+}
+
+fn point(o: &OptionReport, x: f64) -> ChartPoint {
+    ChartPoint {
+        x,
+        p50: hours(o.rto_seconds.p50),
+        p90: hours(o.rto_seconds.p90),
+        option: o.id,
+    }
+}
+
+/// Decides what to draw.
+///
+/// Grid sweeps: x is the headcount; the dimension with the most distinct values runs along
+/// each line, and each combination of the other dimensions is one line. `--people N` sweeps
+/// (every option has N people): x is the people in the first swept team, and the line follows
+/// the split with the lowest P90 at each x.
+pub fn staffing_chart_spec(r: &StaffReport) -> StaffChart {
+    let title = format!("{}: RTO by staffing (scenario {})", r.plan, r.scenario);
+    let target_hours = r.target_seconds.map(hours);
+    let mut lines: Vec<ChartLine> = Vec::new();
+    let x_label;
+    let x_of: Box<dyn Fn(&OptionReport) -> f64>;
+    if let Some(n) = r.people {
+        let first = r.swept.first().map(|d| d.team.clone()).unwrap_or_default();
+        x_label = format!("people in {first} (of {n})");
+        let team = first.clone();
+        x_of = Box::new(move |o: &OptionReport| {
+            o.teams
+                .iter()
+                .find(|t| t.name == team)
+                .map_or(0.0, |t| f64::from(t.groups * t.size))
+        });
+        let mut points: Vec<ChartPoint> = Vec::new();
+        for o in &r.options {
+            let p = point(o, x_of(o));
+            match points.iter_mut().find(|q| q.x == p.x) {
+                Some(q) if p.p90 < q.p90 => *q = p,
+                Some(_) => {}
+                None => points.push(p),
+            }
+        }
+        points.sort_by(|a, b| a.x.total_cmp(&b.x));
+        lines.push(ChartLine {
+            label: format!("best split of {n} people"),
+            points,
+        });
+    } else {
+        x_label = "people in the swept teams".to_string();
+        x_of = Box::new(|o: &OptionReport| f64::from(o.headcount));
+        let distinct = |d: &SweptDim| {
+            let mut v: Vec<u32> = r.options.iter().map(|o| dim_value(o, d)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        let primary = (0..r.swept.len())
+            .max_by(|&a, &b| {
+                distinct(&r.swept[a])
+                    .cmp(&distinct(&r.swept[b]))
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        let mut keys: Vec<Vec<u32>> = Vec::new();
+        for o in &r.options {
+            let key: Vec<u32> = r
+                .swept
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != primary)
+                .map(|(_, d)| dim_value(o, d))
+                .collect();
+            let at = match keys.iter().position(|k| *k == key) {
+                Some(at) => at,
+                None => {
+                    keys.push(key.clone());
+                    lines.push(ChartLine {
+                        label: line_label(r, primary, &key),
+                        points: Vec::new(),
+                    });
+                    keys.len() - 1
+                }
+            };
+            lines[at].points.push(point(o, x_of(o)));
+        }
+        for line in &mut lines {
+            line.points.sort_by(|a, b| a.x.total_cmp(&b.x));
+        }
+    }
+    let marked = r.recommended_option().map(|o| point(o, x_of(o)));
+    StaffChart {
+        title,
+        x_label,
+        lines,
+        target_hours,
+        marked,
+    }
+}
+
+fn line_label(r: &StaffReport, primary: usize, key: &[u32]) -> String {
+    let others: Vec<&SweptDim> = r
+        .swept
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != primary)
+        .map(|(_, d)| d)
+        .collect();
+    if others.is_empty() {
+        let d = &r.swept[primary];
+        return match d.kind {
+            DimKind::Groups => format!("more {} groups", d.team),
+            DimKind::Size => format!("more {} people per group", d.team),
+        };
+    }
+    others
+        .iter()
+        .zip(key)
+        .map(|(d, v)| match d.kind {
+            DimKind::Groups => format!("{} {v} group{}", d.team, if *v == 1 { "" } else { "s" }),
+            DimKind::Size => format!("{} {v} per group", d.team),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Formats an axis position as a whole number, or nothing between whole numbers.
+fn whole(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-6 {
+        format!("{}", x.round())
+    } else {
+        String::new()
+    }
+}
+
+/// Draws the chart as SVG.
+pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
+    let points = || spec.lines.iter().flat_map(|l| l.points.iter());
+    let x_min = points().map(|p| p.x).fold(f64::INFINITY, f64::min);
+    let x_max = points().map(|p| p.x).fold(f64::NEG_INFINITY, f64::max);
+    let (x_min, x_max) = if x_min.is_finite() {
+        (x_min - 0.5, x_max + 0.5)
+    } else {
+        (0.0, 1.0)
+    };
+    let y_max = points()
+        .map(|p| p.p90)
+        .chain(spec.target_hours)
+        .filter(|y| y.is_finite())
+        .fold(0.0, f64::max);
+    let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
+
+    // plotters measures text with the font rtosim embeds (see `chart::theme`).
+    if !crate::chart::theme::ensure_font() {
+        return Err("the embedded chart font could not be loaded".to_string());
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&spec.title, ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x_min..x_max, 0.0..y_max)
+            .map_err(|e| e.to_string())?;
+        let ticks = ((x_max - x_min).round() as usize + 1).min(40);
+        chart
+            .configure_mesh()
+            .x_desc(spec.x_label.as_str())
+            .y_desc("RTO in hours (band from P50, dashed, to P90, solid)")
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.12))
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
+            .x_labels(ticks)
+            .x_label_formatter(&whole)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+
+        for (i, line) in spec.lines.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            let mut band: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.p90)).collect();
+            band.extend(line.points.iter().rev().map(|p| (p.x, p.p50)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    color.mix(0.15).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(
+                    line.points.iter().map(|p| {
+                        PathElement::new(vec![(p.x, p.p50), (p.x, p.p90)], color.mix(0.5))
+                    }),
+                )
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(LineSeries::new(
+                    line.points.iter().map(|p| (p.x, p.p90)),
+                    color.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?
+                .label(line.label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(DashedLineSeries::new(
+                    line.points.iter().map(|p| (p.x, p.p50)),
+                    5,
+                    4,
+                    color.stroke_width(1),
+                ))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(
+                    line.points
+                        .iter()
+                        .map(|p| Circle::new((p.x, p.p90), 3, color.filled())),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+        if let Some(t) = spec.target_hours {
+            chart
+                .draw_series(LineSeries::new(
+                    [(x_min, t), (x_max, t)],
+                    RGBColor(200, 0, 0).stroke_width(1),
+                ))
+                .map_err(|e| e.to_string())?
+                .label("objective")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(200, 0, 0)));
+        }
+        if let Some(m) = spec.marked {
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (m.x, m.p90),
+                    8,
+                    BLACK.stroke_width(2),
+                )))
+                .map_err(|e| e.to_string())?
+                .label(format!("recommended: option #{}", m.option))
+                .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// The staffing chart of a sweep as an SVG document, ready to embed in a report.
+pub fn staffing_chart_svg(report: &StaffReport) -> String {
+    let spec = staffing_chart_spec(report);
+    render_staffing_chart(&spec)
+        .unwrap_or_else(|e| fallback_svg(&format!("chart unavailable: {e}")))
+}
+
+/// A small SVG that says why a chart is missing, so a report never breaks on one.
+pub(crate) fn fallback_svg(message: &str) -> String {
+    let text = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\"><text x=\"10\" y=\"25\" font-family=\"sans-serif\" font-size=\"14\">{text}</text></svg>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Format, parse_plan};
+    use crate::sim::{Policy, RunConfig};
+    use crate::staff::{Grid, OptionStats, SweepConfig, analyse};
+    use crate::stats::Estimate;
+
+    fn report(groups: &[&str], people: Option<u32>) -> StaffReport {
+        let text = "[teams]\na = 1\nb = 1\n[[step]]\nid = \"x\"\nteam = \"a\"\nduration = \"1h\"\n";
+        let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
+        let ranges: Vec<_> = groups.iter().map(|s| s.parse().unwrap()).collect();
+        let grid = Grid::resolve(&plan, &ranges, &[], people).unwrap();
+        let options = grid.options(&plan).unwrap();
+        // P90 falls by an hour per person; P50 is half of it.
+        let stats: Vec<OptionStats> = options
+            .iter()
+            .map(|o| {
+                let h = 3600.0 * (10.0 - f64::from(o.headcount));
+                let e = |v: f64| Estimate {
+                    value: v,
+                    low: v,
+                    high: v,
+                };
+                OptionStats {
+                    mean: h,
+                    p50: e(h / 2.0),
+                    p90: e(h),
+                    p99: e(h),
+                    met: None,
+                    deterministic: h,
+                }
+            })
+            .collect();
+        let config = SweepConfig {
+            policy: Policy::Lft,
+            run: RunConfig {
+                trials: 1,
+                seed: 1,
+                threads: 1,
+            },
+            target: None,
+        };
+        let scenario = plan.default_scenario();
+        analyse(&plan, &scenario, &grid, &options, &stats, &config, 0.9)
+    }
+
+    #[test]
+    fn one_line_per_composition_against_headcount() {
+        let spec = staffing_chart_spec(&report(&["a=1..3", "b=1..2"], None));
+        // a has more values, so it runs along the lines; one line per b.
+        let labels: Vec<&str> = spec.lines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["b 1 group", "b 2 groups"]);
+        let xs: Vec<f64> = spec.lines[1].points.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [3.0, 4.0, 5.0]);
+        assert_eq!(spec.lines[1].points[0].p90, 7.0);
+        assert_eq!(spec.lines[1].points[0].p50, 3.5);
+        // Without an objective the cheapest at the best P90 is the largest option here.
+        let m = spec.marked.unwrap();
+        assert_eq!((m.x, m.p90), (5.0, 5.0));
+        let svg = render_staffing_chart(&spec).unwrap();
+        assert!(svg.contains("b 2 groups") && svg.contains("recommended: option #6"));
+    }
+
+    #[test]
+    fn people_sweeps_follow_the_best_split() {
+        let spec = staffing_chart_spec(&report(&["a", "b"], Some(4)));
+        assert_eq!(spec.lines.len(), 1);
+        assert_eq!(spec.lines[0].label, "best split of 4 people");
+        let xs: Vec<f64> = spec.lines[0].points.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [1.0, 2.0, 3.0]);
+        assert_eq!(spec.x_label, "people in a (of 4)");
+    }
+}

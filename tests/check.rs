@@ -1,0 +1,85 @@
+//! `rtosim check`: every validation rule with its expected message, and every bundled scenario.
+
+mod common;
+
+use common::{rel, rtosim, stderr, stdout};
+
+#[test]
+fn invalid_plans_report_every_problem_with_its_position() {
+    insta::glob!("fixtures/invalid/*", |path| {
+        let file = rel(path);
+        let out = rtosim(&["check", &file]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{file} must be rejected with exit code 2"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{file}: nothing on stdout for an invalid plan"
+        );
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        insta::assert_snapshot!(err);
+    });
+}
+
+#[test]
+fn warnings_do_not_fail_the_check() {
+    let out = rtosim(&["check", "tests/fixtures/warn/warnings.toml"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("warnings-stderr", stderr(&out));
+    insta::assert_snapshot!("warnings-stdout", stdout(&out));
+}
+
+#[test]
+fn a_file_that_is_not_text_is_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, [0x5b, 0x5b, 0xff, 0xfe, 0x00, 0x80]).unwrap();
+    let out = rtosim(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not UTF-8 text"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_file_is_invalid_input() {
+    let out = rtosim(&["check", "tests/fixtures/no-such-plan.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: cannot read plan tests/fixtures/no-such-plan.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_bundled_scenario_is_checked() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext != "toml" && ext != "json" {
+            continue;
+        }
+        let file = rel(&path);
+        let out = rtosim(&["check", &file]);
+        if file.contains("circular-backend-frontend") {
+            // The article's case: two systems that each use a resource the other owns.
+            assert_eq!(out.status.code(), Some(2), "{file}");
+            assert!(
+                stderr(&out).contains("circular dependency:"),
+                "{}",
+                stderr(&out)
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{file}: {}", stderr(&out));
+            assert!(
+                stdout(&out).contains("Critical path on mean durations"),
+                "{file}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "the bundled scenarios are missing");
+}

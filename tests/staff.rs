@@ -1,0 +1,466 @@
+//! `rtosim staff`: exact answers on plans whose RTO is known, common random numbers across
+//! options, `--people` against a brute-force enumeration, and the chart.
+
+mod sweep_common;
+
+use rtosim::plan::{Format, Plan, parse_plan};
+use rtosim::staff::{Grid, RangeArg};
+use sweep_common::{PlanFile, json, rtosim, stderr, stdout};
+
+/// `n` independent steps of fixed duration `d` done by one team.
+fn independent_steps(n: usize, d: &str, elasticity: f64) -> String {
+    let mut text = format!(
+        "name = \"independent\"\nsize-elasticity = {elasticity}\n[teams]\nops = {{ groups = 1, size = 1, recorded-size = 1 }}\n"
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "[[step]]\nid = \"s{i}\"\nteam = \"ops\"\nduration = \"{d}\"\n"
+        ));
+    }
+    text
+}
+
+fn team<'a>(option: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    option["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn independent_fixed_steps_take_ceil_n_over_groups_in_every_option() {
+    let (n, d) = (7u32, 3600.0);
+    // Elasticity 0: the group size changes nothing, so the size dimension must not either.
+    let plan = PlanFile::new(&independent_steps(n as usize, "1h", 0.0));
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..8",
+        "--size",
+        "ops=1..2",
+        "--trials",
+        "64",
+        "--json",
+    ]);
+    let options = v["options"].as_array().unwrap();
+    assert_eq!(options.len(), 16);
+    for o in options {
+        let g = team(o, "ops")["groups"].as_u64().unwrap() as u32;
+        let expected = f64::from(n.div_ceil(g)) * d;
+        for key in ["mean", "p50", "p90", "p99"] {
+            assert_eq!(
+                o["rto_seconds"][key].as_f64().unwrap(),
+                expected,
+                "{key} with {g} groups"
+            );
+        }
+        assert_eq!(o["deterministic_rto_seconds"].as_f64().unwrap(), expected);
+    }
+}
+
+#[test]
+fn with_elasticity_one_people_per_group_divide_the_time() {
+    let (n, d) = (5u32, 3600.0);
+    let plan = PlanFile::new(&independent_steps(n as usize, "1h", 1.0));
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..3",
+        "--size",
+        "ops=1..2",
+        "--trials",
+        "16",
+        "--json",
+    ]);
+    for o in v["options"].as_array().unwrap() {
+        let t = team(o, "ops");
+        let (g, s) = (
+            t["groups"].as_u64().unwrap() as u32,
+            t["size"].as_u64().unwrap(),
+        );
+        let expected = f64::from(n.div_ceil(g)) * d / s as f64;
+        let got = o["rto_seconds"]["p90"].as_f64().unwrap();
+        assert!(
+            (got - expected).abs() < 1e-6,
+            "{g}x{s}: {got} vs {expected}"
+        );
+        assert_eq!(o["headcount"].as_u64().unwrap(), u64::from(g) * s);
+    }
+}
+
+const RANDOM_PLAN: &str = r#"
+name = "crn"
+rto-target = "6h"
+[teams]
+ops = 1
+dba = 1
+spare = 1
+[limits]
+restores = 1
+[[step]]
+id = "vpc"
+team = "ops"
+duration = { dist = "pert", min = "20m", mode = "40m", max = "2h" }
+[[step]]
+id = "db"
+team = "dba"
+after = ["vpc"]
+uses = { restores = 1 }
+duration = { dist = "lognormal", p50 = "1h", p90 = "3h" }
+retry = { p = 0.2, max = 2 }
+[[step]]
+id = "cache"
+team = "dba"
+after = ["vpc"]
+uses = { restores = 1 }
+duration = { dist = "triangular", min = "10m", mode = "30m", max = "1h" }
+[[step]]
+id = "app"
+team = "ops"
+after = ["db", "cache"]
+hands-on = "20m"
+duration = { dist = "uniform", min = "30m", max = "2h" }
+[[step]]
+id = "iam"
+team = "ops"
+duration = { dist = "exponential", mean = "45m" }
+"#;
+
+#[test]
+fn options_that_differ_only_in_an_unused_team_are_identical() {
+    let plan = PlanFile::new(RANDOM_PLAN);
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..2",
+        "--team",
+        "spare=1..3",
+        "--trials",
+        "3000",
+        "--json",
+    ]);
+    let options = v["options"].as_array().unwrap();
+    assert_eq!(options.len(), 6);
+    for ops in 1..=2 {
+        let same: Vec<&serde_json::Value> = options
+            .iter()
+            .filter(|o| team(o, "ops")["groups"] == ops)
+            .collect();
+        assert_eq!(same.len(), 3);
+        for o in &same[1..] {
+            assert_ne!(team(o, "spare")["groups"], team(same[0], "spare")["groups"]);
+            for key in [
+                "rto_seconds",
+                "rto_interval_seconds",
+                "probability_met",
+                "deterministic_rto_seconds",
+            ] {
+                assert_eq!(o[key], same[0][key], "{key}");
+            }
+        }
+    }
+    // The extra spare groups never help: the gain is exactly zero, flagged as noise.
+    let extra = options
+        .iter()
+        .find(|o| team(o, "spare")["groups"] == 2 && team(o, "ops")["groups"] == 1)
+        .unwrap();
+    let gain = extra["gains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["team"] == "spare")
+        .unwrap();
+    assert_eq!(gain["p90_saved_seconds"].as_f64().unwrap(), 0.0);
+    assert_eq!(gain["below_noise"], true);
+    assert_eq!(extra["no_gain"], true);
+}
+
+#[test]
+fn the_planned_option_matches_simulate_and_threads_do_not_matter() {
+    let plan = PlanFile::new(RANDOM_PLAN);
+    let args = |threads: &'static str| {
+        vec![
+            "staff",
+            plan.arg(),
+            "--team",
+            "ops=1..2",
+            "--trials",
+            "2000",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--json",
+        ]
+    };
+    let one = rtosim(&args("1"));
+    let two = rtosim(&args("2"));
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(one.stdout, two.stdout);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+    let planned = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["as_planned"] == true)
+        .unwrap();
+    let sim = json(&[
+        "simulate",
+        plan.arg(),
+        "--trials",
+        "2000",
+        "--seed",
+        "7",
+        "--json",
+    ]);
+    for key in ["p50", "p90", "p99", "mean"] {
+        assert_eq!(
+            planned["rto_seconds"][key], sim["rto_seconds"][key],
+            "{key}"
+        );
+    }
+    assert_eq!(planned["probability_met"], sim["target"]["probability_met"]);
+}
+
+fn parse(text: &str) -> Plan {
+    parse_plan(text, Format::Toml, "t").unwrap().plan
+}
+
+fn args(list: &[&str]) -> Vec<RangeArg> {
+    list.iter().map(|s| s.parse().unwrap()).collect()
+}
+
+#[test]
+fn people_enumerates_exactly_the_valid_splits() {
+    // a: 1..4 groups of 1..3; b: any number of groups of 2 (its plan size); c: 2..3 groups
+    // (its step needs a crew of 2) of 1..2 people; d is not named and does not count.
+    let plan = parse(
+        r#"
+        [teams]
+        a = 1
+        b = { groups = 1, size = 2 }
+        c = { groups = 2, size = 1 }
+        d = 3
+        [[step]]
+        id = "x"
+        team = "c"
+        crew = 2
+        duration = "1h"
+        "#,
+    );
+    let groups = args(&["a=1..4", "b", "c"]);
+    let sizes = args(&["a=1..3", "c=1..2"]);
+    for n in 1..=20u32 {
+        // Brute force over generous bounds, in the grid's dimension order:
+        // a groups, a size, b groups, c groups, c size.
+        let mut expected: Vec<Vec<u32>> = Vec::new();
+        for ga in 1..=4 {
+            for sa in 1..=3 {
+                for gb in 1..=20 {
+                    for gc in 2..=20 {
+                        for sc in 1..=2 {
+                            if ga * sa + gb * 2 + gc * sc == n {
+                                expected.push(vec![ga, sa, gb, gc, sc]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expected.sort();
+        let grid = Grid::resolve(&plan, &groups, &sizes, Some(n)).unwrap();
+        match grid.options(&plan) {
+            Ok(options) => {
+                let mut got: Vec<Vec<u32>> = options.iter().map(|o| o.values.clone()).collect();
+                assert!(options.iter().all(|o| o.headcount == n));
+                got.sort();
+                assert_eq!(got, expected, "n = {n}");
+            }
+            Err(e) => assert!(expected.is_empty(), "n = {n}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn people_through_the_cli() {
+    let plan = PlanFile::new(RANDOM_PLAN);
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--people",
+        "4",
+        "--team",
+        "ops",
+        "--team",
+        "dba",
+        "--size",
+        "dba=1..2",
+        "--trials",
+        "200",
+        "--json",
+    ]);
+    // ops g x 1 + dba h x s = 4 with s in 1..2: (1, 3x1), (2, 1x2), (2, 2x1), (3, 1x1).
+    let mut splits: Vec<(u64, u64, u64)> = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["headcount"], 4);
+            assert!(o["gains"].as_array().unwrap().is_empty());
+            (
+                team(o, "ops")["groups"].as_u64().unwrap(),
+                team(o, "dba")["groups"].as_u64().unwrap(),
+                team(o, "dba")["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    splits.sort();
+    assert_eq!(splits, vec![(1, 3, 1), (2, 1, 2), (2, 2, 1), (3, 1, 1)]);
+    assert_eq!(v["people"], 4);
+}
+
+#[test]
+fn marks_the_cheapest_option_that_meets_the_objective() {
+    // Four 1 h steps, objective 2 h: one group takes 4 h, two take 2 h (met), more add nothing.
+    let mut text = independent_steps(4, "1h", 0.0);
+    text = text.replace("size-elasticity", "rto-target = \"2h\"\nsize-elasticity");
+    let plan = PlanFile::new(&text);
+    let out = rtosim(&["staff", plan.arg(), "--team", "ops=1..4", "--trials", "50"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id}  ")))
+            .unwrap_or_else(|| panic!("row {id} in\n{text}"))
+            .to_string()
+    };
+    assert!(
+        row("2").contains("<- cheapest meeting the objective"),
+        "{text}"
+    );
+    assert!(row("2").contains("100.0%"));
+    assert!(row("1").contains("0.0%"));
+    assert!(row("3").contains("more people no longer help") && row("3").contains("(noise)"));
+    assert!(!row("2").contains("no longer help"));
+    assert!(
+        text.contains("Cheapest option meeting the objective with 90.0% confidence: #2 ops 2x1")
+    );
+
+    // A higher objective moves the mark to one group; an impossible one removes it.
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..4",
+        "--trials",
+        "50",
+        "--target",
+        "4h",
+        "--json",
+    ]);
+    assert_eq!(v["recommended"]["option"], 1);
+    assert_eq!(v["recommended"]["rule"], "objective");
+    let out = rtosim(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..4",
+        "--trials",
+        "50",
+        "--target",
+        "30m",
+    ]);
+    assert!(stdout(&out).contains("No option meets the objective 30 m"));
+}
+
+#[test]
+fn without_an_objective_the_cheapest_at_the_best_p90_is_marked() {
+    let plan = PlanFile::new(&independent_steps(6, "1h", 0.0));
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..8",
+        "--trials",
+        "20",
+        "--json",
+    ]);
+    // 6 steps: 6 groups reach the best (1 h); more add nothing.
+    assert_eq!(v["recommended"]["rule"], "best_p90");
+    assert_eq!(v["recommended"]["option"], 6);
+    assert!(v["options"][0]["probability_met"].is_null());
+}
+
+#[test]
+fn bad_ranges_are_invalid_input_with_hints() {
+    let plan = PlanFile::new(RANDOM_PLAN);
+    let cases: [(&[&str], &str); 5] = [
+        (&["--team", "opss=1..2"], "did you mean \"ops\"?"),
+        (&["--team", "ops"], "has no upper bound"),
+        (&["--team", "ops=3..1"], "empty range"),
+        (&[], "nothing to sweep"),
+        (
+            &["--team", "ops=1..2", "--people", "9"],
+            "no split of exactly 9 people",
+        ),
+    ];
+    for (extra, message) in cases {
+        let mut a = vec!["staff", plan.arg(), "--trials", "10"];
+        a.extend_from_slice(extra);
+        let out = rtosim(&a);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            stderr(&out).contains(message),
+            "{extra:?}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("hint:"));
+    }
+    for bad in ["ops=x", "=1..2", "ops=1..y"] {
+        let out = rtosim(&["staff", plan.arg(), "--team", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+    let out = rtosim(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..2",
+        "--confidence",
+        "1.5",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_chart_draws_one_line_per_composition() {
+    let plan = PlanFile::new(RANDOM_PLAN);
+    let chart = plan.out("staff.svg");
+    let out = rtosim(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..3",
+        "--team",
+        "dba=1..2",
+        "--trials",
+        "500",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<svg"));
+    // ops has the most values, so it runs along the lines; one line per dba staffing.
+    assert!(
+        svg.contains("dba 1 group") && svg.contains("dba 2 groups"),
+        "{svg}"
+    );
+    assert!(svg.contains("objective"));
+    assert!(svg.contains("people in the swept teams"));
+    assert!(!svg.contains("chart unavailable"));
+}
