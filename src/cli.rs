@@ -25,6 +25,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Simulate the recovery many times and report the RTO distribution and what drives it.
     Simulate(SimulateArgs),
+    /// Simulate, then write a management report: HTML, Markdown, JSON and charts (SVG, PNG).
+    Report(ReportArgs),
     /// Try staffing options (groups and people per team) and find the cheapest that meets the objective.
     Staff(StaffArgs),
     /// Compare scenarios and dispatch policies side by side, with the same random draws.
@@ -300,4 +302,18 @@ pub struct RunsheetArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Directory for report.html, report.md, report.json and charts/ (created when missing;
+    /// files the report does not write are left alone).
+    #[arg(short, long, value_name = "OUTDIR")]
+    pub output: PathBuf,
+    /// Simulation options.
+    #[command(flatten)]
+    pub run: RunArgs,
 }

@@ -5,9 +5,10 @@
 //! steps and teams that drive it, and reports for the people who must act on it.
 //!
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
-//! [`report`] renders. Only [`plan::load_plan`] and the output writers touch files.
+//! [`report`] renders and [`chart`] draws. Only [`plan::load_plan`] and the output writers touch files.
 
 pub mod calibrate;
+pub mod chart;
 pub mod compare;
 pub mod dist;
 pub mod duration;

@@ -20,11 +20,11 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Cli, Command, PolicyArg, RunArgs};
+use cli::{Cli, Command, PolicyArg, ReportArgs, RunArgs};
 use rtosim::exit;
 use rtosim::output::write_atomic;
 use rtosim::plan::{LoadedPlan, Plan, PlanError, Scenario, did_you_mean, load_plan, render_dot};
-use rtosim::report;
+use rtosim::report::{self, ReportInputs};
 use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
 
 /// An error in what the user gave us (exit code 2), as opposed to a failure of ours.
@@ -115,12 +115,59 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(commands::check_gates(&args.fail_above, &result.outcomes))
         }
+        Command::Report(args) => {
+            let loaded = load(&args.plan)?;
+            let plan = &loaded.plan;
+            let (scenario, model, config, result) = simulate(plan, &args.run)?;
+            let summary = report::summarize(plan, &scenario, &model, &result, &config);
+            let inputs = ReportInputs {
+                plan_file: args.plan.display().to_string(),
+                scenario_description: scenario.description.clone(),
+                command: reproduce(&args, &scenario.name),
+            };
+            let built = report::build_management_report(plan, &model, &result, &summary, inputs)?;
+            write_tree(&args.output, &built.files())?;
+            emit(&format!(
+                "wrote {}\n",
+                args.output.join("report.html").display()
+            ))?;
+            Ok(exit::OK)
+        }
         Command::Staff(args) => commands::staff(args),
         Command::Compare(args) => commands::compare(args),
         Command::Runsheet(args) => commands::runsheet(args),
         Command::Import(cmd) => import_cmd::run(cmd),
         Command::Calibrate(args) => calibrate_cmd::run(&args),
     }
+}
+
+/// The command line that reproduces a report.
+fn reproduce(args: &ReportArgs, scenario: &str) -> String {
+    let q = |p: &Path| report::shell_quote(&p.display().to_string());
+    format!(
+        "rtosim report {} -o {} --scenario {} --trials {} --seed {} --policy {}",
+        q(&args.plan),
+        q(&args.output),
+        report::shell_quote(scenario),
+        args.run.trials,
+        args.run.seed,
+        policy(args.run.policy).name()
+    )
+}
+
+/// Writes each file under `dir`, whole or not at all, creating directories as needed and
+/// leaving every other file in `dir` alone.
+fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create directory {}", parent.display()))?;
+        }
+        write_atomic(&path, contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Loads a plan and prints its warnings to stderr.

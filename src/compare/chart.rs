@@ -60,6 +60,10 @@ pub fn render_s_curves(spec: &SCurveChart) -> Result<String, String> {
         .filter(|x| x.is_finite())
         .fold(0.0, f64::max);
     let x_max = if x_max > 0.0 { x_max * 1.05 } else { 1.0 };
+    // plotters measures text with the font rtosim embeds (see `chart::theme`).
+    if !crate::chart::theme::ensure_font() {
+        return Err("the embedded chart font could not be loaded".to_string());
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();

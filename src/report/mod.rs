@@ -5,13 +5,21 @@
 
 mod check;
 mod csv;
+pub mod html;
+pub mod management;
+pub mod markdown;
+pub mod narrative;
 mod recorded;
+pub mod sections;
 mod summary;
 pub mod table;
 mod text;
 
 pub use check::{plan_critical_path, render_check};
 pub use csv::trials_csv;
+pub use management::{
+    ManagementReport, RenderedChart, ReportInputs, build as build_management_report, shell_quote,
+};
 pub use recorded::{parameters, render_recorded};
 pub use summary::{
     Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats,

@@ -222,6 +222,10 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
         .fold(0.0, f64::max);
     let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
 
+    // plotters measures text with the font rtosim embeds (see `chart::theme`).
+    if !crate::chart::theme::ensure_font() {
+        return Err("the embedded chart font could not be loaded".to_string());
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();

@@ -1,0 +1,16 @@
+//! Chart specs: what each chart shows, as plain data computed from a run.
+//!
+//! Nothing here draws. Every number a chart puts on the page is decided here, so tests can check
+//! what a chart *says* (where the objective line sits, how many bars a Gantt has) without
+//! rendering, and the renderers in `draw` only map these numbers to pixels. Times are hours,
+//! the unit of every chart axis. [`dist`] holds the charts of the RTO distribution and its
+//! drivers, [`schedule`] those of one trial's schedule.
+
+mod dist;
+mod schedule;
+
+pub use dist::{
+    Bin, Driver, HistogramSpec, Objective, Percentile, SCurveSpec, TOP_DRIVERS, Tail, TornadoSpec,
+    histogram, representative_trial, s_curve, tornado,
+};
+pub use schedule::{BarKind, GanttBar, GanttSpec, Lane, LoadSpec, TeamLoad, gantt, load};

@@ -1,0 +1,237 @@
+//! The plain-language summary that opens the management report, generated from the numbers.
+//!
+//! Every figure in these sentences comes straight from the [`SimReport`] that the JSON output
+//! serializes, formatted with [`format_span`], so the summary can never disagree with the data.
+
+use super::summary::{SimReport, StepStats, TeamStats};
+use crate::duration::format_span;
+
+/// Below this rank correlation no single step's duration is said to drive the RTO.
+const DRIVER_THRESHOLD: f64 = 0.1;
+
+/// Below this total wait per recovery (seconds) no team is called a bottleneck.
+const BOTTLENECK_THRESHOLD: f64 = 60.0;
+
+/// A share as a whole percentage, never rounding a near-certainty to a certainty: `"72%"`,
+/// `"more than 99%"`, `"less than 1%"`.
+pub fn percent(p: f64) -> String {
+    let r = (100.0 * p).round();
+    if r >= 100.0 && p < 1.0 {
+        "more than 99%".to_string()
+    } else if r <= 0.0 && p > 0.0 {
+        "less than 1%".to_string()
+    } else {
+        format!("{r:.0}%")
+    }
+}
+
+/// A count with thousands separated for reading: `"100,000"`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The step that drives the RTO most: the largest cruciality (rank correlation of its
+/// duration with the RTO), ties broken by criticality, then plan order. The same order as the
+/// tornado chart, so the sentence names the chart's top bar.
+pub fn top_driver(r: &SimReport) -> Option<&StepStats> {
+    let score = |x: f64| if x.is_finite() { x.abs() } else { 0.0 };
+    let mut best: Option<&StepStats> = None;
+    for s in &r.steps {
+        best = match best {
+            Some(b)
+                if score(b.cruciality) > score(s.cruciality)
+                    || (score(b.cruciality) == score(s.cruciality)
+                        && b.criticality >= s.criticality) =>
+            {
+                Some(b)
+            }
+            _ => Some(s),
+        };
+    }
+    best
+}
+
+/// The team whose ready work waits longest in total per recovery, if it waits at all.
+pub fn bottleneck(r: &SimReport) -> Option<&TeamStats> {
+    r.teams
+        .iter()
+        .filter(|t| t.wait_per_trial_seconds >= BOTTLENECK_THRESHOLD)
+        .fold(None, |best: Option<&TeamStats>, t| match best {
+            Some(b) if b.wait_per_trial_seconds >= t.wait_per_trial_seconds => Some(b),
+            _ => Some(t),
+        })
+}
+
+/// The summary as sentences, for a reader with thirty seconds.
+pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let scenario = match description {
+        Some(d) if !d.trim().is_empty() => format!("“{}” ({})", r.scenario, d.trim()),
+        _ => format!("“{}”", r.scenario),
+    };
+    out.push(format!(
+        "In scenario {scenario}, recovery takes {} at P50 and {} at P90: half of the {} simulated recoveries finish within {}, nine in ten within {}.",
+        format_span(r.rto_seconds.p50),
+        format_span(r.rto_seconds.p90),
+        thousands(r.trials),
+        format_span(r.rto_seconds.p50),
+        format_span(r.rto_seconds.p90),
+    ));
+    match &r.target {
+        Some(t) => out.push(format!(
+            "There is a {} chance of meeting the {} objective.",
+            percent(t.probability_met),
+            format_span(t.rto_seconds)
+        )),
+        None => out.push(
+            "The plan sets no recovery time objective (rto-target), so the chance of meeting one is not shown."
+                .to_string(),
+        ),
+    }
+    if let Some(s) = top_driver(r) {
+        if s.cruciality.is_finite() && s.cruciality.abs() >= DRIVER_THRESHOLD {
+            out.push(format!(
+                "Step “{}” drives the result more than any other: its duration moves the RTO with a rank correlation of {:.2}, and it is on the critical chain in {} of recoveries.",
+                s.label,
+                s.cruciality,
+                percent(s.criticality)
+            ));
+        } else if let Some(c) =
+            r.steps
+                .iter()
+                .fold(None, |best: Option<&StepStats>, s| match best {
+                    Some(b) if b.criticality >= s.criticality => Some(b),
+                    _ => Some(s),
+                })
+        {
+            out.push(format!(
+                "No single step's duration dominates the result; step “{}” is most often on the critical chain, in {} of recoveries.",
+                c.label,
+                percent(c.criticality)
+            ));
+        }
+    }
+    match bottleneck(r) {
+        Some(t) => out.push(format!(
+            "The {} team is the bottleneck: its ready work waits {} on average for a free group, {} in all per recovery.",
+            t.name,
+            format_span(t.mean_wait_seconds),
+            format_span(t.wait_per_trial_seconds)
+        )),
+        None if !r.teams.is_empty() => out.push(
+            "No team is a bottleneck: ready work seldom waits for a free group.".to_string(),
+        ),
+        None => {}
+    }
+    let contingency = r.rto_seconds.p80 - r.deterministic_rto_seconds;
+    if contingency >= 60.0 {
+        out.push(format!(
+            "A schedule on average durations with no failures would promise {}; P80 is {} later, the contingency such a plan misses.",
+            format_span(r.deterministic_rto_seconds),
+            format_span(contingency)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Format, parse_plan};
+    use crate::report::summarize;
+    use crate::sim::{Model, Policy, RunConfig, run};
+
+    fn sentences(text: &str) -> Vec<String> {
+        let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
+        let scenario = plan.default_scenario();
+        let model = Model::compile(&plan, &scenario, Policy::Lft);
+        let config = RunConfig {
+            trials: 500,
+            seed: 3,
+            threads: 1,
+        };
+        let result = run(&model, &config, &|_| {}).unwrap();
+        narrative(&summarize(&plan, &scenario, &model, &result, &config), None)
+    }
+
+    #[test]
+    fn fixed_durations_without_teams_or_objective_say_so() {
+        let s = sentences(
+            r#"
+            [[step]]
+            id = "a"
+            duration = "1h"
+            [[step]]
+            id = "b"
+            after = ["a"]
+            duration = "30m"
+        "#,
+        );
+        assert_eq!(
+            s[0],
+            "In scenario “everything”, recovery takes 1 h 30 m at P50 and 1 h 30 m at P90: half of the 500 simulated recoveries finish within 1 h 30 m, nine in ten within 1 h 30 m."
+        );
+        assert!(s[1].starts_with("The plan sets no recovery time objective"));
+        // Nothing varies, so no duration drives the result; both steps are always critical.
+        assert_eq!(
+            s[2],
+            "No single step's duration dominates the result; step “a” is most often on the critical chain, in 100% of recoveries."
+        );
+        // No teams: no bottleneck sentence; no contingency when the mean plan is exact.
+        assert_eq!(s.len(), 3, "{s:?}");
+    }
+
+    #[test]
+    fn a_team_that_never_waits_is_no_bottleneck() {
+        let s = sentences(
+            r#"
+            rto-target = "3h"
+            [teams]
+            ops = 2
+            [[step]]
+            id = "a"
+            team = "ops"
+            duration = { dist = "uniform", min = "1h", max = "2h" }
+            [[step]]
+            id = "b"
+            team = "ops"
+            duration = "30m"
+        "#,
+        );
+        assert_eq!(
+            s[1],
+            "There is a 100% chance of meeting the 3 h 00 m objective."
+        );
+        assert!(s[2].starts_with("Step “a” drives the result"), "{}", s[2]);
+        assert_eq!(
+            s[3],
+            "No team is a bottleneck: ready work seldom waits for a free group."
+        );
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn percentages_never_round_to_certainty() {
+        assert_eq!(percent(0.724), "72%");
+        assert_eq!(percent(0.996), "more than 99%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.004), "less than 1%");
+        assert_eq!(percent(0.0), "0%");
+    }
+}

@@ -1,0 +1,174 @@
+//! The tables of the management report as plain cells, shared by the HTML and Markdown
+//! renderers so the two formats cannot drift apart.
+
+use super::narrative::percent;
+use super::summary::SimReport;
+use crate::duration::format_span as span;
+
+/// A table: header cells, which columns hold numbers (aligned right), and rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Column headers.
+    pub header: Vec<&'static str>,
+    /// Whether each column holds numbers.
+    pub numeric: Vec<bool>,
+    /// Rows of cells, as many as headers.
+    pub rows: Vec<Vec<String>>,
+}
+
+fn pct1(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// The key figures: percentiles with their intervals, the single-number plan, the objective.
+pub fn key_figures(r: &SimReport) -> Table {
+    let s = &r.rto_seconds;
+    let iv = &r.rto_interval_seconds;
+    let between = |a: f64, b: f64| format!("{} to {}", span(a), span(b));
+    let mut rows = vec![
+        vec![
+            "P50 (median)".into(),
+            span(s.p50),
+            between(iv.p50.low, iv.p50.high),
+        ],
+        vec!["P80".into(), span(s.p80), between(iv.p80.low, iv.p80.high)],
+        vec!["P90".into(), span(s.p90), between(iv.p90.low, iv.p90.high)],
+        vec!["P95".into(), span(s.p95), between(iv.p95.low, iv.p95.high)],
+        vec!["P99".into(), span(s.p99), between(iv.p99.low, iv.p99.high)],
+        vec!["mean".into(), span(s.mean), String::new()],
+        vec![
+            "fastest / slowest trial".into(),
+            format!("{} / {}", span(s.min), span(s.max)),
+            String::new(),
+        ],
+        vec![
+            "on average durations, no failures".into(),
+            span(r.deterministic_rto_seconds),
+            String::new(),
+        ],
+        vec![
+            "longest dependency chain (mean durations, no waiting)".into(),
+            span(r.critical_path_seconds),
+            format!("{} steps", r.critical_path.len()),
+        ],
+    ];
+    if let Some(t) = &r.target {
+        rows.push(vec![
+            format!("chance of meeting the {} objective", span(t.rto_seconds)),
+            percent(t.probability_met),
+            format!(
+                "{} to {}",
+                pct1(t.probability_interval.low),
+                pct1(t.probability_interval.high)
+            ),
+        ]);
+    }
+    if r.mean_failures > 0.0 {
+        rows.push(vec![
+            "failed attempts re-run per recovery".into(),
+            format!("{:.2}", r.mean_failures),
+            String::new(),
+        ]);
+    }
+    Table {
+        header: vec!["", "time", "95% interval"],
+        numeric: vec![false, true, false],
+        rows,
+    }
+}
+
+/// Every step the scenario needs, most critical first.
+pub fn steps(r: &SimReport) -> Table {
+    let mut steps: Vec<_> = r.steps.iter().collect();
+    steps.sort_by(|a, b| {
+        b.criticality
+            .total_cmp(&a.criticality)
+            .then(b.cruciality.abs().total_cmp(&a.cruciality.abs()))
+    });
+    let rows = steps
+        .into_iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                if s.label == s.id {
+                    String::new()
+                } else {
+                    s.label.clone()
+                },
+                s.system.clone(),
+                s.team.clone().unwrap_or_else(|| "-".into()),
+                pct1(s.criticality),
+                if s.cruciality.is_finite() {
+                    format!("{:+.2}", s.cruciality)
+                } else {
+                    "-".into()
+                },
+                span(s.finish_seconds.p50),
+                span(s.finish_seconds.p90),
+            ]
+        })
+        .collect();
+    Table {
+        header: vec![
+            "step",
+            "name",
+            "system",
+            "team",
+            "criticality",
+            "cruciality",
+            "done by (P50)",
+            "done by (P90)",
+        ],
+        numeric: vec![false, false, false, false, true, true, true, true],
+        rows,
+    }
+}
+
+/// Teams: how busy, and how long their ready work waited.
+pub fn teams(r: &SimReport) -> Option<Table> {
+    (!r.teams.is_empty()).then(|| Table {
+        header: vec![
+            "team",
+            "groups × people",
+            "steps",
+            "busy",
+            "wait per step",
+            "wait per recovery",
+        ],
+        numeric: vec![false, true, true, true, true, true],
+        rows: r
+            .teams
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    format!("{} × {}", t.groups, t.size),
+                    t.steps.to_string(),
+                    pct1(t.utilisation),
+                    span(t.mean_wait_seconds),
+                    span(t.wait_per_trial_seconds),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Limits: how much of each was in use, and the waiting it caused.
+pub fn limits(r: &SimReport) -> Option<Table> {
+    (!r.limits.is_empty()).then(|| Table {
+        header: vec!["limit", "capacity", "in use", "wait per recovery"],
+        numeric: vec![false, true, true, true],
+        rows: r
+            .limits
+            .iter()
+            .map(|l| {
+                vec![
+                    l.name.clone(),
+                    l.capacity.to_string(),
+                    pct1(l.utilisation),
+                    span(l.wait_per_trial_seconds),
+                ]
+            })
+            .collect(),
+    })
+}

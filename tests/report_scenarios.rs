@@ -1,0 +1,175 @@
+//! Every bundled scenario gets every chart, and the charts say what the run says: bars, the
+//! objective line, readable labels. Plans under `scenarios/` that do not pass `check` are
+//! examples of mistakes and are skipped.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use roxmltree::Document;
+use rtosim::chart::spec;
+use rtosim::plan::{Plan, load_plan};
+use rtosim::report::summarize;
+use rtosim::sim::{self, Model, NONE, Policy, RunConfig};
+use support::{gantt_counts, objective_x, read, text_problems, x_axis};
+
+const TRIALS: u64 = 400;
+const SEED: u64 = 11;
+
+/// The bundled plans that load, with the names of their scenarios.
+fn bundled() -> Vec<(PathBuf, Plan)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    plans.sort();
+    plans
+        .into_iter()
+        .filter_map(|p| load_plan(&p).ok().map(|l| (p, l.plan)))
+        .collect()
+}
+
+/// What the Gantt of the representative trial must hold, from the schedule itself: each team
+/// step holds `crew` group lanes, and adds an unattended bar when it runs on after its groups
+/// are released; a step without a team is one unattended bar.
+fn expected_bars(model: &Model, st: &sim::TrialState) -> usize {
+    (0..model.len())
+        .map(|c| {
+            let s = &model.steps[c];
+            if s.team == NONE {
+                1
+            } else {
+                s.crew as usize + usize::from(st.finish[c] > st.release[c] + 1e-6)
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
+    let plans = bundled();
+    assert!(!plans.is_empty(), "no bundled plan under scenarios/");
+    let mut problems = Vec::new();
+    for (path, plan) in &plans {
+        let scenarios: Vec<String> = if plan.scenarios.is_empty() {
+            vec![plan.default_scenario().name]
+        } else {
+            plan.scenarios.iter().map(|s| s.name.clone()).collect()
+        };
+        for name in scenarios {
+            let dir = tempfile::tempdir().unwrap();
+            let mut cmd = Command::cargo_bin("rtosim").unwrap();
+            cmd.arg("report").arg(path).arg("-o").arg(dir.path());
+            cmd.args(["--trials", &TRIALS.to_string(), "--seed", &SEED.to_string()]);
+            if !plan.scenarios.is_empty() {
+                cmd.args(["--scenario", &name]);
+            }
+            cmd.assert().success();
+            let what = format!("{} / {name}", path.display());
+
+            // The same run, through the library, to know what the Gantt must show.
+            let scenario = plan
+                .scenario(&name)
+                .cloned()
+                .unwrap_or_else(|| plan.default_scenario());
+            let model = Model::compile(plan, &scenario, Policy::Lft);
+            let config = RunConfig {
+                trials: TRIALS,
+                seed: SEED,
+                threads: 1,
+            };
+            let run = sim::run(&model, &config, &|_| {}).unwrap();
+            let summary = summarize(plan, &scenario, &model, &run, &config);
+            let has_teams = model.steps.iter().any(|s| s.team != NONE);
+
+            let mut charts = vec![
+                "rto-histogram",
+                "rto-s-curve",
+                "drivers",
+                "gantt-p50",
+                "gantt-p90",
+            ];
+            if has_teams {
+                charts.extend(["team-load-p50", "team-load-p90"]);
+            }
+            let html = read(dir.path().join("report.html"));
+            for chart in &charts {
+                let svg = read(dir.path().join(format!("charts/{chart}.svg")));
+                let doc = Document::parse(&svg).unwrap_or_else(|e| panic!("{what} {chart}: {e}"));
+                let root = doc.root_element();
+                let size: Vec<u32> = ["width", "height"]
+                    .iter()
+                    .map(|a| root.attribute(*a).unwrap().parse().unwrap())
+                    .collect();
+                check_png(
+                    &dir.path().join(format!("charts/{chart}.png")),
+                    (2 * size[0], 2 * size[1]),
+                    &what,
+                );
+                assert!(
+                    html.contains(&format!("id=\"chart-{chart}\"")),
+                    "{what}: {chart} not in the HTML"
+                );
+                for p in text_problems(&svg) {
+                    problems.push(format!("{what} {chart}: {p}"));
+                }
+                if let Some(target) = plan.rto_target {
+                    let on_chart = !svg.contains("off the chart");
+                    if on_chart && *chart != "drivers" {
+                        let (a, b) = x_axis(&doc);
+                        let x = objective_x(&doc);
+                        let want = a + b * target / 3600.0;
+                        assert!(
+                            (x - want).abs() <= 1.5,
+                            "{what} {chart}: objective at {x}, want {want}"
+                        );
+                    }
+                }
+            }
+            for (chart, rto) in [
+                ("gantt-p50", summary.rto_seconds.p50),
+                ("gantt-p90", summary.rto_seconds.p90),
+            ] {
+                let trial = spec::representative_trial(&run.outcomes, rto);
+                let st = sim::replay(&model, SEED, trial);
+                let (bars, _) = gantt_counts(&read(dir.path().join(format!("charts/{chart}.svg"))));
+                assert_eq!(bars, expected_bars(&model, &st), "{what} {chart}");
+                assert!(
+                    bars >= summary.steps_needed,
+                    "{what} {chart}: fewer bars than steps"
+                );
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} label problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// A PNG of the right size that is not blank.
+fn check_png(path: &Path, size: (u32, u32), what: &str) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(
+        (info.width, info.height),
+        size,
+        "{what}: {}",
+        path.display()
+    );
+    let px = &buf[..info.buffer_size()];
+    let inked = px.chunks(3).filter(|p| p.iter().any(|&c| c < 200)).count();
+    let share = inked as f64 / (info.width * info.height) as f64;
+    assert!(
+        share > 0.01,
+        "{what}: {} is nearly blank ({share:.4})",
+        path.display()
+    );
+}
