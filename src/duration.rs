@@ -42,8 +42,9 @@ const MAX_SECONDS: f64 = 100.0 * 365.25 * 86_400.0;
 
 /// Parses a time span such as `"90s"`, `"20m"`, `"1h30m"`, `"1.5h"`, `"2d"` or `"0s"` into seconds.
 ///
-/// Components are a non-negative decimal number followed by one of `s`, `m`, `h`, `d`; they add up.
-/// White space between components is allowed.
+/// Components are a non-negative decimal number followed by a unit, `s`, `m`, `h` or `d` (or
+/// spelt out: `min`, `minutes`, `hours`, `days` ...); they add up. White space between
+/// components, and between a number and its unit, is allowed.
 pub fn parse_span(text: &str) -> Result<f64, SpanError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -62,16 +63,16 @@ pub fn parse_span(text: &str) -> Result<f64, SpanError> {
         let number: f64 = rest[..number_len]
             .parse()
             .map_err(|_| SpanError::Malformed(trimmed.to_string()))?;
-        rest = &rest[number_len..];
+        rest = rest[number_len..].trim_start();
         let unit_len = rest
             .find(|c: char| !c.is_ascii_alphabetic())
             .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         let scale = match unit {
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3_600.0,
-            "d" => 86_400.0,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
+            "d" | "day" | "days" => 86_400.0,
             "" => return Err(SpanError::MissingUnit(trimmed.to_string())),
             other => {
                 return Err(SpanError::UnknownUnit {
@@ -89,7 +90,7 @@ pub fn parse_span(text: &str) -> Result<f64, SpanError> {
     Ok(total)
 }
 
-/// Formats seconds for people: `"45 s"`, `"20 m"`, `"1 h 05 m"`, `"2 d 03 h"`.
+/// Formats seconds for people: `"45 s"`, `"20 m"`, `"1 h 05 m"`, `"26 h 30 m"`, `"4 d 03 h"`.
 ///
 /// Precision follows magnitude, rounding to the nearest unit shown, because a recovery forecast
 /// that claims second-level precision over days would mislead its reader.
@@ -112,14 +113,10 @@ pub fn format_span(seconds: f64) -> String {
         } else {
             let _ = write!(out, "{total} m");
         }
-    } else if s < 86_400.0 {
+    } else if s < 100.0 * 3_600.0 - 30.0 {
+        // Recovery objectives are stated in hours ("24 h"), so hours run up to 99 before days.
         let total = (s / 60.0).round() as u64;
-        let (h, m) = (total / 60, total % 60);
-        if h >= 24 {
-            out.push_str("1 d 00 h");
-        } else {
-            let _ = write!(out, "{h} h {m:02} m");
-        }
+        let _ = write!(out, "{} h {:02} m", total / 60, total % 60);
     } else {
         let total = (s / 3_600.0).round() as u64;
         let _ = write!(out, "{} d {:02} h", total / 24, total % 24);
@@ -169,12 +166,18 @@ mod tests {
         assert_eq!(parse_span("2d"), Ok(172_800.0));
         assert_eq!(parse_span("0s"), Ok(0.0));
         assert_eq!(parse_span("1.5h"), Ok(5_400.0));
+        assert_eq!(parse_span("20 minutes"), Ok(1_200.0));
+        assert_eq!(parse_span("2 hours 30 min"), Ok(9_000.0));
     }
 
     #[test]
     fn rejects_bad_spans() {
         assert_eq!(parse_span(""), Err(SpanError::Empty));
         assert!(matches!(parse_span("90"), Err(SpanError::MissingUnit(_))));
+        assert!(matches!(
+            parse_span("20 fortnights"),
+            Err(SpanError::UnknownUnit { .. })
+        ));
         assert!(matches!(
             parse_span("5y"),
             Err(SpanError::UnknownUnit { .. })
@@ -194,8 +197,10 @@ mod tests {
         assert_eq!(format_span(1_200.0), "20 m");
         assert_eq!(format_span(3_900.0), "1 h 05 m");
         assert_eq!(format_span(3_599.9), "1 h 00 m");
-        assert_eq!(format_span(86_399.0), "1 d 00 h");
-        assert_eq!(format_span(183_600.0), "2 d 03 h");
+        assert_eq!(format_span(86_400.0), "24 h 00 m");
+        assert_eq!(format_span(95_400.0), "26 h 30 m");
+        assert_eq!(format_span(359_999.0), "4 d 04 h");
+        assert_eq!(format_span(442_800.0), "5 d 03 h");
     }
 
     #[test]

@@ -359,3 +359,16 @@ fn surviving_systems_are_already_done() {
     let model = Model::compile(&p, &all, Policy::Lft);
     assert_eq!(sim::deterministic(&model).rto, 3.0 * 3600.0);
 }
+
+#[test]
+fn waiting_is_charged_to_whatever_blocks_the_step_at_each_moment() {
+    // Two steps each hold the one group for 5 m of hands-on and the one slot for 1 h. The second
+    // waits 5 m for the group (while the first has it), then 55 m for the slot.
+    let text = "[teams]\nt = 1\n[limits]\nslot = 1\n\
+        [[step]]\nid = \"a\"\nteam = \"t\"\nhands-on = \"5m\"\nuses = { slot = 1 }\nduration = \"1h\"\n\
+        [[step]]\nid = \"b\"\nteam = \"t\"\nhands-on = \"5m\"\nuses = { slot = 1 }\nduration = \"1h\"\n";
+    let (report, run) = simulate(&plan(text), 10, 1, 0, Policy::Lft);
+    assert!(rtos(&run).iter().all(|&r| r == 7200.0));
+    assert_eq!(report.teams[0].wait_per_trial_seconds, 300.0);
+    assert_eq!(report.limits[0].wait_per_trial_seconds, 3300.0);
+}

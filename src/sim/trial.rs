@@ -198,6 +198,7 @@ pub struct TrialState {
     remaining: Vec<u32>,
     last_dep: Vec<u32>,
     blocked_by: Vec<Blocked>,
+    blocked_since: Vec<f64>,
     free_groups: Vec<u32>,
     free_limit: Vec<u32>,
     team_released: Vec<(f64, u32)>,
@@ -236,6 +237,7 @@ impl TrialState {
             remaining: vec![0; n],
             last_dep: vec![NONE; n],
             blocked_by: vec![Blocked::No; n],
+            blocked_since: vec![0.0; n],
             free_groups: vec![0; teams],
             free_limit: vec![0; limits],
             team_released: vec![(f64::NAN, NONE); teams],
@@ -375,13 +377,15 @@ impl TrialState {
                     .find(|&(l, a)| self.free_limit[l as usize] < a)
                     .map(|(l, _)| l);
                 if !team_fits || short_limit.is_some() {
-                    if self.blocked_by[s] == Blocked::No {
-                        self.blocked_by[s] = if team_fits {
-                            Blocked::Limit(short_limit.unwrap_or(0))
-                        } else {
-                            Blocked::Team
-                        };
-                    }
+                    // Waiting is charged to whatever blocks the step at each moment: the
+                    // reason holds until the next event, when it is looked at again.
+                    let reason = match short_limit {
+                        Some(l) if team_fits => Blocked::Limit(l),
+                        _ => Blocked::Team,
+                    };
+                    self.charge_wait(model, s, now);
+                    self.blocked_by[s] = reason;
+                    self.blocked_since[s] = now;
                     self.ready[kept] = r;
                     kept += 1;
                     continue;
@@ -464,14 +468,7 @@ impl TrialState {
         } else {
             self.releaser(model, s, now).unwrap_or(self.last_dep[s])
         };
-        if waited {
-            let wait = now - self.ready_at[s];
-            match self.blocked_by[s] {
-                Blocked::Team => self.team_wait[step.team as usize] += wait,
-                Blocked::Limit(l) => self.limit_wait[l as usize] += wait,
-                Blocked::No => {}
-            }
-        }
+        self.charge_wait(model, s, now);
         if step.team != NONE {
             self.free_groups[step.team as usize] -= step.crew;
             // The same groups stay with the step through its failed attempts.
@@ -496,6 +493,16 @@ impl TrialState {
             step: s as u32,
         });
         *seq += 1;
+    }
+
+    /// Charges the time since the last look at blocked step `s` to what blocked it then.
+    fn charge_wait(&mut self, model: &Model, s: usize, now: f64) {
+        let wait = now - self.blocked_since[s];
+        match self.blocked_by[s] {
+            Blocked::Team => self.team_wait[model.steps[s].team as usize] += wait,
+            Blocked::Limit(l) => self.limit_wait[l as usize] += wait,
+            Blocked::No => {}
+        }
     }
 
     fn releaser(&self, model: &Model, s: usize, now: f64) -> Option<u32> {
