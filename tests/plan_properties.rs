@@ -114,3 +114,52 @@ fn time_spans_overflowing_f64_are_rejected() {
     let errors = parse_plan(&text, Format::Toml, "x").unwrap_err();
     assert!(errors[0].message.contains("too long"), "{:?}", errors);
 }
+
+#[test]
+fn a_dependency_implied_only_through_a_surviving_system_is_not_called_redundant() {
+    // backend waits for the database and for internal DNS, which itself waits for the database.
+    // When only the database is lost, internal DNS survives, so backend's own dependency on the
+    // database is what makes it wait: it must not be flagged as redundant.
+    let text = r#"
+        [[step]]
+        id = "orders-db"
+        duration = "2h"
+        [[step]]
+        id = "internal-dns"
+        after = ["orders-db"]
+        duration = "10m"
+        [[step]]
+        id = "backend"
+        after = ["internal-dns", "orders-db"]
+        duration = "20m"
+        [[scenario]]
+        name = "everything"
+        lost = ["*"]
+        [[scenario]]
+        name = "db-only"
+        lost = ["orders-db", "backend"]
+    "#;
+    let loaded = parse_plan(text, Format::Toml, "x").unwrap();
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("already implied")),
+        "{:?}",
+        loaded.warnings
+    );
+    // Without the partial scenario the dependency really is implied.
+    let everything_only = text.replace(
+        "[[scenario]]\n        name = \"db-only\"\n        lost = [\"orders-db\", \"backend\"]",
+        "",
+    );
+    let loaded = parse_plan(&everything_only, Format::Toml, "x").unwrap();
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("already implied")),
+        "{:?}",
+        loaded.warnings
+    );
+}

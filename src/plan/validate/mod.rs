@@ -221,7 +221,12 @@ impl Checker {
 
         // Graph checks need every reference resolved.
         if references_ok {
-            self.graph_checks(&wire, &deps, &ids, &systems, &system_of);
+            let losses: Vec<Vec<bool>> = scenarios
+                .iter()
+                .flatten()
+                .map(|sc| system_of.iter().map(|&sys| sc.lost[sys]).collect())
+                .collect();
+            self.graph_checks(&wire, &deps, &ids, &systems, &system_of, &losses);
         }
         self.warnings(&wire, &teams, &systems, &scenarios);
 
@@ -673,6 +678,7 @@ impl Checker {
         ids: &[String],
         systems: &[String],
         system_of: &[usize],
+        scenario_needs: &[Vec<bool>],
     ) {
         let cycles = graph::find_cycles(deps, MAX_CYCLES);
         for cycle in &cycles {
@@ -715,7 +721,38 @@ impl Checker {
         let Some(order) = graph::topo_order(deps) else {
             return;
         };
+        // A dependency implied through steps of a surviving system is not implied in that
+        // scenario (those steps are done and drop out), so only warn about dependencies that
+        // stay implied in every scenario that needs both ends.
+        let per_scenario: Vec<(&Vec<bool>, Vec<(usize, usize)>)> = scenario_needs
+            .iter()
+            .map(|needed| {
+                let kept: Vec<Vec<usize>> = deps
+                    .iter()
+                    .enumerate()
+                    .map(|(s, ds)| {
+                        if needed[s] {
+                            ds.iter().copied().filter(|&d| needed[d]).collect()
+                        } else {
+                            Vec::new()
+                        }
+                    })
+                    .collect();
+                (
+                    needed,
+                    graph::redundant_deps(&kept, &order, MAX_STEPS_FOR_REDUNDANCY),
+                )
+            })
+            .collect();
+        let implied_everywhere = |s: usize, d: usize| {
+            per_scenario
+                .iter()
+                .all(|(needed, redundant)| !(needed[s] && needed[d]) || redundant.contains(&(s, d)))
+        };
         for (s, d) in graph::redundant_deps(deps, &order, MAX_STEPS_FOR_REDUNDANCY) {
+            if !implied_everywhere(s, d) {
+                continue;
+            }
             // Only name dependencies the user wrote as a step id: a system dependency may be
             // partly implied without being redundant as written.
             let Some(j) = wire.step[s].after.iter().position(|name| *name == ids[d]) else {
