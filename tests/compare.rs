@@ -1,8 +1,8 @@
 //! `rtosim compare`: policies and scenarios side by side with common random numbers.
 
-mod sweep_common;
+mod common;
 
-use sweep_common::{PlanFile, json, rtosim, stderr, stdout};
+use common::{PlanFile, json, rtosim, stderr, stdout};
 
 /// One group. Playbook order does the short independent step first and delays the chain
 /// (6 h under lft: head, then tail unattended while the group does short; 7 h under playbook).

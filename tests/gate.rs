@@ -1,9 +1,9 @@
 //! `rtosim simulate --fail-above`: the exit code follows the figure, and malformed gates are
 //! invalid input.
 
-mod sweep_common;
+mod common;
 
-use sweep_common::{PlanFile, json, rtosim, stderr, stdout};
+use common::{PlanFile, json, rtosim, stderr, stdout};
 
 /// Two fixed steps in series: every trial takes exactly 3 h.
 const FIXED: &str = r#"

@@ -1,14 +1,14 @@
 //! `rtosim runsheet`: every step exactly once, in an order consistent with the dependencies,
 //! per group and overall; groups never hold two steps at once in the planned schedule.
 
-mod sweep_common;
+mod common;
 
 use std::collections::{HashMap, HashSet};
 
+use common::{Gen, PlanFile, rtosim, stderr, stdout};
 use rtosim::plan::{Format, parse_plan};
 use rtosim::runsheet::assign_groups;
 use rtosim::sim::{Model, Policy, deterministic};
-use sweep_common::{Gen, PlanFile, rtosim, stderr, stdout};
 
 /// A random plan: two teams, a limit, crews, hands-on parts, zero-length steps and
 /// dependencies on earlier steps, over a few systems (one of them survives in "partial").

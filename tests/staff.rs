@@ -1,11 +1,11 @@
 //! `rtosim staff`: exact answers on plans whose RTO is known, common random numbers across
 //! options, `--people` against a brute-force enumeration, and the chart.
 
-mod sweep_common;
+mod common;
 
+use common::{PlanFile, json, rtosim, stderr, stdout};
 use rtosim::plan::{Format, Plan, parse_plan};
 use rtosim::staff::{Grid, RangeArg};
-use sweep_common::{PlanFile, json, rtosim, stderr, stdout};
 
 /// `n` independent steps of fixed duration `d` done by one team.
 fn independent_steps(n: usize, d: &str, elasticity: f64) -> String {

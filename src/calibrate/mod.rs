@@ -28,8 +28,7 @@ use serde::Serialize;
 use crate::import::{Observation, Outcome};
 use crate::plan::{Plan, Scenario};
 use crate::sim::{
-    CStep, Model, RandomSampler, RunConfig, RunResult, Sampler, StepTiming, TrialState,
-    attempt_time,
+    CStep, MeanSampler, Model, RandomSampler, RunConfig, RunResult, Sampler, StepTiming, TrialState,
 };
 use crate::stats::percentile;
 
@@ -272,16 +271,7 @@ impl Sampler for Replay<'_> {
                     failures: t.failures,
                 }
             }
-            None => {
-                let (length, hands) = attempt_time(step, step.dist.mean());
-                StepTiming {
-                    lead: 0.0,
-                    length,
-                    hands,
-                    key: 0.5,
-                    failures: 0,
-                }
-            }
+            None => MeanSampler.time(step),
         }
     }
 }
