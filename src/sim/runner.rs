@@ -281,10 +281,15 @@ pub fn run(
         .num_threads(config.threads)
         .build()?;
     let mut outcomes = vec![Outcome::default(); config.trials as usize];
+    let blocks = outcomes.len().div_ceil(BLOCK);
+    let min_blocks_per_split = (blocks / (4 * pool.current_num_threads())).max(1);
     let accum = pool.install(|| {
         outcomes
             .par_chunks_mut(BLOCK)
             .enumerate()
+            // Each split gets its own worker, whose histograms are merged at the end; a few
+            // splits per thread balance the load without paying for hundreds of merges.
+            .with_min_len(min_blocks_per_split)
             .fold(
                 || Worker::new(model),
                 |mut worker, (block, chunk)| {
