@@ -12,42 +12,11 @@ use rand_distr::{Distribution, LogNormal};
 use rand_xoshiro::SplitMix64;
 use rayon::prelude::*;
 use rtosim::dist::Dist;
-use rtosim::plan::{Format, Plan, parse_plan};
-use rtosim::sim::{self, Model, Policy, RunConfig, splitmix};
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
-/// A random DAG of `n` steps: each waits for up to three earlier ones, chosen by a fixed
-/// generator, with lognormal durations; teams and groups when `teams` is true.
-pub fn synthetic_plan(n: usize, teams: bool) -> Plan {
-    let mut text = String::new();
-    if teams {
-        text += "[teams]\nplatform = 2\ndba = 2\napp = 2\n";
-    }
-    let mut state = 12345u64;
-    let mut next = |m: usize| {
-        state = splitmix(state);
-        (state % m as u64) as usize
-    };
-    for i in 0..n {
-        let mut deps: Vec<usize> = (0..3)
-            .filter_map(|_| (i > 0).then(|| i - 1 - next(i.min(20))))
-            .collect();
-        deps.sort_unstable();
-        deps.dedup();
-        let after: Vec<String> = deps.iter().map(|d| format!("\"s{d}\"")).collect();
-        let p50 = 10 + next(50);
-        text += &format!(
-            "[[step]]\nid = \"s{i}\"\nafter = [{}]\nduration = {{ dist = \"lognormal\", p50 = \"{p50}m\", p90 = \"{}m\" }}\n",
-            after.join(", "),
-            p50 * 2
-        );
-        if teams {
-            text += &format!("team = \"{}\"\n", ["platform", "dba", "app"][i % 3]);
-        }
-    }
-    parse_plan(&text, Format::Toml, "synthetic")
-        .expect("valid synthetic plan")
-        .plan
-}
+use rtosim::sim::{self, Model, Policy, RunConfig, splitmix};
+use synthetic::synthetic_plan;
 
 /// The bare loop: one lognormal per step per trial (rand_distr's ziggurat sampler), a max over
 /// predecessors, nothing else: no criticality, no cruciality, no percentiles per step.

@@ -5,8 +5,8 @@
 
 #![expect(clippy::print_stdout, reason = "a measurement that reports its figure")]
 
-#[path = "engine.rs"]
-mod engine;
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 use rtosim::sim::{self, Model, Policy, RunConfig};
 
@@ -24,7 +24,7 @@ fn main() {
     } else {
         (1_000, 1_000_000)
     };
-    let plan = engine::synthetic_plan(steps, false);
+    let plan = synthetic::synthetic_plan(steps, false);
     let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
     let start = std::time::Instant::now();
     let run = sim::run(

@@ -122,12 +122,9 @@ pub fn redundant_deps(
     let is_ancestor =
         |of: usize, who: usize| ancestors[of * words + who / 64] >> (who % 64) & 1 == 1;
     let mut redundant = Vec::new();
-    for s in 0..n {
-        for &d in &deps[s] {
-            if deps[s]
-                .iter()
-                .any(|&other| other != d && is_ancestor(other, d))
-            {
+    for (s, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            if ds.iter().any(|&other| other != d && is_ancestor(other, d)) {
                 redundant.push((s, d));
             }
         }

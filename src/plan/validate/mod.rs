@@ -724,7 +724,7 @@ impl Checker {
         // A dependency implied through steps of a surviving system is not implied in that
         // scenario (those steps are done and drop out), so only warn about dependencies that
         // stay implied in every scenario that needs both ends.
-        let per_scenario: Vec<(&Vec<bool>, Vec<(usize, usize)>)> = scenario_needs
+        let redundant_in: Vec<Vec<(usize, usize)>> = scenario_needs
             .iter()
             .map(|needed| {
                 let kept: Vec<Vec<usize>> = deps
@@ -738,15 +738,13 @@ impl Checker {
                         }
                     })
                     .collect();
-                (
-                    needed,
-                    graph::redundant_deps(&kept, &order, MAX_STEPS_FOR_REDUNDANCY),
-                )
+                graph::redundant_deps(&kept, &order, MAX_STEPS_FOR_REDUNDANCY)
             })
             .collect();
         let implied_everywhere = |s: usize, d: usize| {
-            per_scenario
+            scenario_needs
                 .iter()
+                .zip(&redundant_in)
                 .all(|(needed, redundant)| !(needed[s] && needed[d]) || redundant.contains(&(s, d)))
         };
         for (s, d) in graph::redundant_deps(deps, &order, MAX_STEPS_FOR_REDUNDANCY) {
