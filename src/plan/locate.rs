@@ -1,8 +1,12 @@
 //! Places diagnostics in the source text: turns a [`KeyPath`] into a line and column.
 //!
-//! TOML keeps spans for every value, so each problem gets an exact position. JSON parsing keeps
-//! none; JSON diagnostics keep their key path (`step[3].after[1]`), which names the spot as well.
+//! Both formats are parsed a second time into a spanned tree (toml's `DeTable`, jsonc-parser's
+//! AST), only when there are diagnostics to place; the path is walked as far as it exists, so a
+//! missing key points at the table that lacks it.
 
+use jsonc_parser::ast::Value as JsonValue;
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use toml::de::{DeTable, DeValue};
 
 use super::Format;
@@ -10,7 +14,11 @@ use super::diag::{Diagnostic, Location, Seg};
 
 /// Fills in `location` for every diagnostic that has a path but no position yet.
 pub fn place(text: &str, format: Format, diagnostics: &mut [Diagnostic]) {
-    if format != Format::Toml || diagnostics.iter().all(|d| d.location.is_some()) {
+    if diagnostics.iter().all(|d| d.location.is_some()) {
+        return;
+    }
+    if format == Format::Json {
+        place_json(text, diagnostics);
         return;
     }
     let Ok(root) = DeTable::parse(text) else {
@@ -41,5 +49,33 @@ pub fn place(text: &str, format: Format, diagnostics: &mut [Diagnostic]) {
         if found {
             d.location = Some(Location::of_offset(text, span.start));
         }
+    }
+}
+
+fn place_json(text: &str, diagnostics: &mut [Diagnostic]) {
+    let Ok(parsed) = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()) else {
+        return;
+    };
+    let Some(root) = parsed.value else {
+        return;
+    };
+    for d in diagnostics.iter_mut().filter(|d| d.location.is_none() && !d.path.0.is_empty()) {
+        let mut at = &root;
+        let mut start = root.range().start;
+        for seg in &d.path.0 {
+            let next = match (seg, at) {
+                (Seg::Key(k), JsonValue::Object(o)) => o.properties.iter().find(|p| p.name.as_str() == k).map(|p| &p.value),
+                (Seg::Index(i), JsonValue::Array(a)) => a.elements.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(v) => {
+                    start = v.range().start;
+                    at = v;
+                }
+                None => break,
+            }
+        }
+        d.location = Some(Location::of_offset(text, start));
     }
 }
