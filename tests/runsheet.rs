@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use common::{Gen, PlanFile, rtosim, stderr, stdout};
 use rtosim::plan::{Format, parse_plan};
-use rtosim::runsheet::assign_groups;
+use rtosim::sim::assign_groups;
 use rtosim::sim::{Model, Policy, deterministic};
 
 /// A random plan: two teams, a limit, crews, hands-on parts, zero-length steps and

@@ -53,18 +53,26 @@ pub fn place(text: &str, format: Format, diagnostics: &mut [Diagnostic]) {
 }
 
 fn place_json(text: &str, diagnostics: &mut [Diagnostic]) {
-    let Ok(parsed) = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()) else {
+    let Ok(parsed) = parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
+    else {
         return;
     };
     let Some(root) = parsed.value else {
         return;
     };
-    for d in diagnostics.iter_mut().filter(|d| d.location.is_none() && !d.path.0.is_empty()) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.location.is_none() && !d.path.0.is_empty())
+    {
         let mut at = &root;
         let mut start = root.range().start;
         for seg in &d.path.0 {
             let next = match (seg, at) {
-                (Seg::Key(k), JsonValue::Object(o)) => o.properties.iter().find(|p| p.name.as_str() == k).map(|p| &p.value),
+                (Seg::Key(k), JsonValue::Object(o)) => o
+                    .properties
+                    .iter()
+                    .find(|p| p.name.as_str() == k)
+                    .map(|p| &p.value),
                 (Seg::Index(i), JsonValue::Array(a)) => a.elements.get(*i),
                 _ => None,
             };

@@ -3,10 +3,12 @@
 //! Pure: no file I/O, no printing, no clock, no global random state. The same model, seed and
 //! trial count give the same result on any number of threads.
 
+mod lanes;
 mod model;
 mod runner;
 mod trial;
 
+pub use lanes::assign_groups;
 pub use model::{CStep, Model, NONE, Policy, attempt_time};
 pub use runner::{
     Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, replay, run,

@@ -3,7 +3,7 @@
 use super::dist::axis_max;
 use crate::duration::hours;
 use crate::plan::Plan;
-use crate::sim::{Model, NONE, TrialState};
+use crate::sim::{Model, NONE, TrialState, assign_groups};
 
 /// Time below which two instants count as the same (seconds): schedules are sums of floats.
 const EPS: f64 = 1e-6;
@@ -113,28 +113,18 @@ struct LaneAssignment {
     unattended: Vec<Option<usize>>,
 }
 
-/// Assigns group lanes by interval partitioning: each team's steps in order of start take the
-/// lowest-numbered groups free at that moment. The dispatcher never holds more groups than a
-/// team has, so free groups always exist; should they not, the earliest-free are taken rather
-/// than failing. Unattended segments, which no capacity bounds, go greedily into as few lanes
+/// Assigns group lanes as the run sheet does ([`assign_groups`]: interval partitioning of
+/// the schedule, lowest-numbered free groups first). Unattended segments, which no capacity bounds, go greedily into as few lanes
 /// as they need.
 fn assign_lanes(plan: &Plan, model: &Model, st: &TrialState) -> LaneAssignment {
     let n = model.len();
     let mut lanes = Vec::new();
     let mut hands_on = vec![Vec::new(); n];
+    let groups_of = assign_groups(model, st);
     for (t, team) in plan.teams.iter().enumerate() {
-        let mut steps: Vec<usize> = (0..n)
-            .filter(|&c| model.steps[c].team == t as u32)
-            .collect();
-        if steps.is_empty() {
+        if !model.steps.iter().any(|s| s.team == t as u32) {
             continue;
         }
-        // Steps that start together were dispatched in priority order.
-        steps.sort_by(|&a, &b| {
-            st.start[a]
-                .total_cmp(&st.start[b])
-                .then(model.rank[a].cmp(&model.rank[b]))
-        });
         let first = lanes.len();
         let groups = team.groups as usize;
         for g in 0..groups {
@@ -147,27 +137,8 @@ fn assign_lanes(plan: &Plan, model: &Model, st: &TrialState) -> LaneAssignment {
                 team: Some(team.name.clone()),
             });
         }
-        let mut free_at = vec![f64::NEG_INFINITY; groups];
-        for c in steps {
-            let crew = (model.steps[c].crew as usize).min(groups);
-            let mut order: Vec<usize> = (0..groups).collect();
-            // Free groups first, lowest number first; then the soonest free.
-            order.sort_by(|&a, &b| {
-                let fa = free_at[a] <= st.start[c] + EPS;
-                let fb = free_at[b] <= st.start[c] + EPS;
-                fb.cmp(&fa)
-                    .then(if fa && fb {
-                        a.cmp(&b)
-                    } else {
-                        free_at[a].total_cmp(&free_at[b])
-                    })
-                    .then(a.cmp(&b))
-            });
-            for &g in &order[..crew] {
-                free_at[g] = st.release[c];
-                hands_on[c].push(first + g);
-            }
-            hands_on[c].sort_unstable();
+        for c in (0..n).filter(|&c| model.steps[c].team == t as u32) {
+            hands_on[c] = groups_of[c].iter().map(|&g| first + g as usize).collect();
         }
     }
 
