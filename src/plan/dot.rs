@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::graph;
 use super::model::Plan;
 use crate::duration::format_span;
 
@@ -13,7 +14,8 @@ fn esc(s: &str) -> String {
 }
 
 /// Renders the steps with `include[s]` as DOT. Edges point from a step to the steps waiting
-/// for it, so the graph reads in recovery order; steps and edges of `critical` are drawn red.
+/// for it, so the graph reads in recovery order; only edges not implied by others are drawn;
+/// steps and edges of `critical` are drawn red.
 pub fn render_dot(plan: &Plan, include: &[bool], critical: &[usize]) -> String {
     let on_path = |s: usize| critical.contains(&s);
     let mut out = String::new();
@@ -55,12 +57,29 @@ pub fn render_dot(plan: &Plan, include: &[bool], critical: &[usize]) -> String {
         }
         out.push_str("  }\n");
     }
+    // Draw the transitive reduction: an edge implied by a longer path adds clutter, not order
+    // (a dependency on a whole system is an edge to each of its steps).
+    let deps: Vec<Vec<usize>> = plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(s, step)| {
+            if include[s] {
+                step.after.iter().copied().filter(|&d| include[d]).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let implied = graph::topo_order(&deps)
+        .map(|order| graph::redundant_deps(&deps, &order, 20_000))
+        .unwrap_or_default();
     for (s, step) in plan.steps.iter().enumerate() {
         if !include[s] {
             continue;
         }
-        for &d in &step.after {
-            if !include[d] {
+        for &d in &deps[s] {
+            if implied.contains(&(s, d)) {
                 continue;
             }
             let critical_edge = critical.windows(2).any(|w| w[0] == d && w[1] == s);

@@ -26,7 +26,14 @@ pub fn render_check(plan: &Plan) -> String {
     let teams = plan
         .teams
         .iter()
-        .map(|t| format!("{} {}x{}", t.name, t.groups, t.size))
+        .map(|t| {
+            let recorded = if t.recorded_size == t.size {
+                String::new()
+            } else {
+                format!(" timed with groups of {}", t.recorded_size)
+            };
+            format!("{} {}x{}{recorded}", t.name, t.groups, t.size)
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let limits = plan
