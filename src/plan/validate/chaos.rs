@@ -558,25 +558,27 @@ impl Checker {
             }
         }
         if acyclic && !fallbacks.is_empty() && graph::topo_order(deps).is_none() {
-            let (k, hit, f) = fallbacks[0];
             let cycle = graph::find_cycles(deps, 1)
                 .into_iter()
                 .next()
-                .map(|c| {
-                    c.iter()
-                        .map(|&s| ids[s].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" -> ")
-                })
                 .unwrap_or_default();
+            let &(k, hit, f) = fallbacks
+                .iter()
+                .find(|(_, _, f)| cycle.contains(f))
+                .unwrap_or(&fallbacks[0]);
+            let chain = cycle
+                .iter()
+                .map(|&s| ids[s].as_str())
+                .collect::<Vec<_>>()
+                .join(" -> ");
             self.push(
                 Diagnostic::error(
                     KeyPath::root().key("risk").index(k).key("fallback").key("after"),
-                    format!("a fallback makes a circular dependency: {cycle}"),
+                    format!("a fallback makes a circular dependency: {chain}"),
                 )
                 .with_hint(format!(
-                    "fallback \"{}\" waits for a step that waits for \"{}\", which waits for the fallback",
-                    ids[f], ids[hit]
+                    "every step that waits for \"{}\" also waits for its fallback \"{}\", so the fallback cannot wait for one of them",
+                    ids[hit], ids[f]
                 )),
             );
         }
