@@ -220,8 +220,14 @@ impl Model {
 
     /// The mean time of one attempt at the team's group size, without failures: the duration a
     /// planner would write in a spreadsheet.
+    /// A risk's fallback step counts as 0: a plan that goes as planned never runs it.
     pub fn mean_attempt(&self, s: usize) -> f64 {
         let step = &self.steps[s];
+        if let Some(chaos) = &self.chaos {
+            if chaos.risks.iter().any(|r| r.fallback == s as u32) {
+                return 0.0;
+            }
+        }
         attempt_time(step, step.dist.mean()).0
     }
 
