@@ -17,7 +17,8 @@ pub mod table;
 mod text;
 
 pub use chaos::{
-    ChaosStats, Cost, FactorStats, RiskStats, chaos_costs, cost_of, render_chaos_text,
+    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats, chaos_costs, cost_of,
+    p90_drivers, p90_sentence, render_chaos_text,
 };
 pub use check::{plan_critical_path, render_check};
 pub use csv::trials_csv;
