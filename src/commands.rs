@@ -148,3 +148,29 @@ pub(crate) fn check_gates(gates: &[Gate], outcomes: &[Outcome]) -> i32 {
     }
     code
 }
+
+/// The plan without the risks and factors named by `--without`.
+pub(crate) fn without(plan: &rtosim::plan::Plan, names: &[String]) -> Result<rtosim::plan::Plan> {
+    let mut out = plan.clone();
+    for name in names {
+        out = out.without(name).ok_or_else(|| {
+            let known = plan
+                .risks
+                .iter()
+                .map(|r| r.name.as_str())
+                .chain(plan.factors.iter().map(|f| f.name.as_str()));
+            let hint = rtosim::plan::did_you_mean(name, known.clone()).unwrap_or_else(|| {
+                let all: Vec<&str> = known.collect();
+                if all.is_empty() {
+                    "the plan has no [[risk]] or [[factor]]".to_string()
+                } else {
+                    format!("the plan's risks and factors are {}", all.join(", "))
+                }
+            });
+            InputError(format!(
+                "--without names unknown risk or factor \"{name}\" (hint: {hint})"
+            ))
+        })?;
+    }
+    Ok(out)
+}

@@ -100,9 +100,12 @@ fn run(cli: Cli) -> Result<i32> {
         }
         Command::Simulate(args) => {
             let loaded = load(&args.plan)?;
-            let plan = &loaded.plan;
+            let plan = &commands::without(&loaded.plan, &args.without)?;
             let (scenario, model, config, result) = simulate(plan, &args.run)?;
-            let summary = report::summarize(plan, &scenario, &model, &result, &config);
+            let mut summary = report::summarize(plan, &scenario, &model, &result, &config);
+            summary.chaos = report::chaos_costs(plan, &scenario, model.policy, &config, &result)
+                .context("cannot start worker threads")?;
+            summary.chaos.without = args.without.clone();
             if let Some(path) = &args.csv {
                 let csv = report::trials_csv(plan, &model, &result.outcomes)?;
                 write_atomic(path, csv.as_bytes())
@@ -119,7 +122,14 @@ fn run(cli: Cli) -> Result<i32> {
             let loaded = load(&args.plan)?;
             let plan = &loaded.plan;
             let (scenario, model, config, result) = simulate(plan, &args.run)?;
-            let summary = report::summarize(plan, &scenario, &model, &result, &config);
+            let mut summary = report::summarize(plan, &scenario, &model, &result, &config);
+            summary.chaos = report::chaos_costs(plan, &scenario, model.policy, &config, &result)
+                .context("cannot start worker threads")?;
+            if plan.has_chaos() {
+                summary.chaos.p90_drivers =
+                    report::p90_drivers(plan, &scenario, model.policy, &config, &result, &summary)
+                        .context("cannot start worker threads")?;
+            }
             let inputs = ReportInputs {
                 plan_file: args.plan.display().to_string(),
                 scenario_description: scenario.description.clone(),

@@ -3,6 +3,8 @@
 //! Text goes in through [`parse_plan`] (pure) or [`load_plan`] (reads the file); what comes out
 //! is either a plan with its warnings or every problem found, each placed at a line and column.
 
+pub mod chaos;
+pub mod chaos_wire;
 mod diag;
 mod dot;
 pub mod graph;
@@ -14,6 +16,7 @@ pub mod wire;
 
 use std::path::{Path, PathBuf};
 
+pub use chaos::{Factor, Handover, Risk, RiskEffect, Shift};
 pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;

@@ -7,6 +7,8 @@
 use crate::dist::Dist;
 use crate::fit::DurationModel;
 
+use super::chaos::{Factor, Risk, Shift};
+
 /// A team of people organised in groups that work in parallel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -18,6 +20,10 @@ pub struct Team {
     pub size: u32,
     /// The group size the timings were recorded with.
     pub recorded_size: u32,
+    /// Time before the team's first group can start (paging, credentials, VPN), if any.
+    pub mobilise: Option<Dist>,
+    /// The team's working rota, if its groups cannot work around the clock.
+    pub shift: Option<Shift>,
 }
 
 /// A non-human concurrency cap, such as restores the account may run at once.
@@ -125,6 +131,12 @@ pub struct Plan {
     pub scenarios: Vec<Scenario>,
     /// The plan's `timings` patterns, as written.
     pub timings: Vec<String>,
+    /// Risk events, in file order.
+    pub risks: Vec<Risk>,
+    /// Shared factors, in file order.
+    pub factors: Vec<Factor>,
+    /// Delay before a step can start after a dependency done by another team, if any.
+    pub handoff: Option<Dist>,
 }
 
 impl Plan {

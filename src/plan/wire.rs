@@ -35,6 +35,14 @@ pub struct PlanWire {
     /// Files of recorded observations: glob patterns relative to the plan.
     #[serde(default)]
     pub timings: Vec<String>,
+    /// Delay before a step can start after a dependency done by another team.
+    pub handoff: Option<DurationWire>,
+    /// Risk events.
+    #[serde(default)]
+    pub risk: Vec<super::chaos_wire::RiskWire>,
+    /// Shared factors.
+    #[serde(default)]
+    pub factor: Vec<super::chaos_wire::FactorWire>,
 }
 
 /// A team: either `name = N` (N groups of one person) or a table.
@@ -56,6 +64,14 @@ pub struct TeamTableWire {
     pub size: Option<i64>,
     /// The group size the step timings were recorded with.
     pub recorded_size: Option<i64>,
+    /// Time before the team's first group can start.
+    pub mobilise: Option<DurationWire>,
+    /// How long a group works before it must rest, such as `"12h"`.
+    pub shift: Option<String>,
+    /// How long it rests.
+    pub rest: Option<String>,
+    /// `"relief"` or `"pause"`: what happens to work in progress when a shift ends.
+    pub handover: Option<String>,
 }
 
 /// One recovery step.

@@ -3,6 +3,7 @@
 //! Renderers return strings; writing them to disk is the caller's job (see `output` in the
 //! binary), so every format can be tested without touching files.
 
+mod chaos;
 mod check;
 mod csv;
 pub mod html;
@@ -15,6 +16,10 @@ mod summary;
 pub mod table;
 mod text;
 
+pub use chaos::{
+    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats, chaos_costs, cost_of,
+    p90_drivers, p90_sentence, render_chaos_text,
+};
 pub use check::{plan_critical_path, render_check};
 pub use csv::trials_csv;
 pub use management::{

@@ -119,6 +119,9 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
             ));
         }
     }
+    if let Some(sentence) = super::p90_sentence(&r.chaos.p90_drivers) {
+        out.push(sentence);
+    }
     match bottleneck(r) {
         Some(t) => out.push(format!(
             "The {} team is the bottleneck: its ready work waits {} on average for a free group, {} in all per recovery.",

@@ -187,6 +187,10 @@ pub struct SimReport {
     pub teams: Vec<TeamStats>,
     /// Per limit, in plan order.
     pub limits: Vec<LimitStats>,
+    /// Risks, factors, mobilisation, shifts and hand-offs with their costs (filled by
+    /// [`super::chaos_costs`]; absent from the JSON for plans without chaos).
+    #[serde(flatten)]
+    pub chaos: super::chaos::ChaosStats,
 }
 
 /// Builds the report of a run.
@@ -325,6 +329,7 @@ pub fn summarize(
         steps,
         teams,
         limits,
+        chaos: Default::default(),
     }
 }
 

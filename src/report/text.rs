@@ -203,5 +203,6 @@ pub fn render_text(r: &SimReport) -> String {
             2,
         ));
     }
+    out.push_str(&super::render_chaos_text(&r.chaos));
     out
 }

@@ -4,8 +4,9 @@
 //! unconstrained forward pass is a single sweep. Dependencies and limit uses are in CSR form
 //! (offsets into flat arrays); nothing here is a hash map or a string.
 
+use super::chaos::ChaosModel;
 use crate::dist::Dist;
-use crate::plan::{Plan, Scenario, graph};
+use crate::plan::{Plan, RiskEffect, Scenario, graph};
 
 /// Marks "no team" and "no step" in `u32` fields.
 pub const NONE: u32 = u32::MAX;
@@ -34,8 +35,11 @@ impl Policy {
 /// One step, compiled.
 #[derive(Debug, Clone)]
 pub struct CStep {
-    /// Index of the step in the plan (also its random stream).
+    /// Index of the step in the plan.
     pub plan_index: u32,
+    /// Its random stream: the plan index, or for a risk's fallback step an id from its name
+    /// (so removing one fallback leaves the others' draws alone).
+    pub stream: u64,
     /// Duration of one attempt at the recorded group size.
     pub dist: Dist,
     /// Failure probability per attempt (0 when the step has no retry).
@@ -86,6 +90,8 @@ pub struct Model {
     /// Whether runs also collect each step's start times (for run sheets); off by default
     /// because it doubles the per-step bookkeeping in the hot loop.
     pub record_starts: bool,
+    /// Risks, factors, mobilisation, shifts and hand-offs, when the plan has any.
+    pub chaos: Option<Box<ChaosModel>>,
 }
 
 impl Model {
@@ -100,6 +106,14 @@ impl Model {
             compiled_of[s] = c as u32;
         }
 
+        let fallback_steps: Vec<usize> = plan
+            .risks
+            .iter()
+            .filter_map(|r| match r.effect {
+                RiskEffect::Fallback { step } => Some(step),
+                _ => None,
+            })
+            .collect();
         let mut steps = Vec::with_capacity(kept.len());
         let mut pred_start = vec![0u32];
         let mut pred = Vec::new();
@@ -122,6 +136,11 @@ impl Model {
             let (fail_p, fail_max) = step.retry.map_or((0.0, 0), |r| (r.p, r.max));
             steps.push(CStep {
                 plan_index: s as u32,
+                stream: if fallback_steps.contains(&s) {
+                    ChaosModel::fallback_stream(&step.id)
+                } else {
+                    s as u64
+                },
                 dist: step.duration.clone(),
                 fail_p,
                 fail_max,
@@ -161,6 +180,7 @@ impl Model {
             unconstrained,
             policy,
             record_starts: false,
+            chaos: ChaosModel::compile(plan, &compiled_of).map(Box::new),
         };
         model.set_policy(policy);
         model
@@ -200,8 +220,14 @@ impl Model {
 
     /// The mean time of one attempt at the team's group size, without failures: the duration a
     /// planner would write in a spreadsheet.
+    /// A risk's fallback step counts as 0: a plan that goes as planned never runs it.
     pub fn mean_attempt(&self, s: usize) -> f64 {
         let step = &self.steps[s];
+        if let Some(chaos) = &self.chaos {
+            if chaos.risks.iter().any(|r| r.fallback == s as u32) {
+                return 0.0;
+            }
+        }
         attempt_time(step, step.dist.mean()).0
     }
 

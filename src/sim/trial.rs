@@ -15,6 +15,7 @@ use std::collections::BinaryHeap;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
+use super::chaos::{ChaosDraws, shift_end};
 use super::model::{CStep, Model, NONE, attempt_time};
 
 /// SplitMix64's increment (the golden ratio in 64-bit fixed point).
@@ -53,6 +54,13 @@ pub struct StepTiming {
 pub trait Sampler {
     /// The timing of `step` in the current trial.
     fn time(&mut self, step: &CStep) -> StepTiming;
+
+    /// The trial's random stream `id` for chaos draws (risks, factors, mobilisation,
+    /// hand-offs), or `None` for samplers that use mean values and let no risk fire.
+    fn stream(&self, id: u64) -> Option<SplitMix64> {
+        let _ = id;
+        None
+    }
 }
 
 /// Random timings for one trial, from per-step streams.
@@ -71,13 +79,16 @@ impl RandomSampler {
 }
 
 impl Sampler for RandomSampler {
+    fn stream(&self, id: u64) -> Option<SplitMix64> {
+        Some(stream_of(self.key, id))
+    }
+
     #[inline]
     fn time(&mut self, step: &CStep) -> StepTiming {
         // The step's stream is its own segment of the trial's SplitMix64 sequence: SplitMix64
         // steps its state by a constant, so segment `i` starts `i * 2^24` draws in, which costs a
         // multiply and an add. A step never needs 2^24 draws.
-        let offset = (u64::from(step.plan_index) << 24).wrapping_mul(GOLDEN_GAMMA);
-        let mut rng = SplitMix64::seed_from_u64(self.key.wrapping_add(offset));
+        let mut rng = stream_of(self.key, step.stream);
         let retries = step.fail_p > 0.0 && step.fail_max > 0;
         if !retries {
             let draw = step.dist.sample_scored(&mut rng);
@@ -113,6 +124,13 @@ impl Sampler for RandomSampler {
     }
 }
 
+/// Stream `id` of the trial with key `key`: its own segment of the trial's SplitMix64 sequence.
+#[inline]
+fn stream_of(key: u64, id: u64) -> SplitMix64 {
+    let offset = (id << 24).wrapping_mul(GOLDEN_GAMMA);
+    SplitMix64::seed_from_u64(key.wrapping_add(offset))
+}
+
 /// Mean durations and no failures: the plan as a spreadsheet would schedule it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MeanSampler;
@@ -134,6 +152,10 @@ impl Sampler for MeanSampler {
 enum Kind {
     Release,
     Finish,
+    /// Nothing happens but a dispatch (a team mobilised).
+    Wake,
+    /// A step's dependencies have all arrived (after a hand-off delay).
+    Ready,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -205,6 +227,9 @@ pub struct TrialState {
     limit_released: Vec<(f64, u32)>,
     ready: Vec<u32>,
     heap: BinaryHeap<Event>,
+    /// The chaos drawn for the current trial (empty without chaos).
+    pub chaos: ChaosDraws,
+    arrive: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -243,7 +268,9 @@ impl TrialState {
             team_released: vec![(f64::NAN, NONE); teams],
             limit_released: vec![(f64::NAN, NONE); limits],
             ready: Vec::with_capacity(n),
-            heap: BinaryHeap::with_capacity(2 * n + 2),
+            heap: BinaryHeap::with_capacity(2 * n + 2 + teams),
+            chaos: ChaosDraws::default(),
+            arrive: vec![0.0; n],
         }
     }
 
@@ -259,8 +286,16 @@ impl TrialState {
     /// Runs one trial, leaving its schedule in the buffers; returns the RTO. For unconstrained
     /// plans only start, finish, key and failures are written (see [`TrialState::run_complete`]).
     pub fn run<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
+        if let Some(chaos) = &model.chaos {
+            self.chaos
+                .draw(chaos, &model.steps, &|id| sampler.stream(id));
+        }
         if model.unconstrained {
-            self.forward_pass(model, sampler);
+            if model.chaos.is_some() {
+                self.forward_pass::<S, true>(model, sampler);
+            } else {
+                self.forward_pass::<S, false>(model, sampler);
+            }
         } else {
             self.dispatch_all(model, sampler);
         }
@@ -294,7 +329,7 @@ impl TrialState {
     }
 
     /// Unconstrained: every step starts when its last dependency finishes.
-    fn forward_pass<S: Sampler>(&mut self, model: &Model, sampler: &mut S) {
+    fn forward_pass<S: Sampler, const CHAOS: bool>(&mut self, model: &Model, sampler: &mut S) {
         let mut rto = 0.0_f64;
         let finish = &mut self.finish[..model.len()];
         for s in 0..finish.len() {
@@ -304,7 +339,11 @@ impl TrialState {
                 .iter()
                 .fold(0.0_f64, |m, &p| m.max(finish[p as usize]));
             let t = sampler.time(&model.steps[s]);
-            let end = start + t.lead + t.length;
+            let end = if CHAOS {
+                start + (t.lead + t.length) * self.chaos.mul[s] + self.chaos.add[s]
+            } else {
+                start + t.lead + t.length
+            };
             finish[s] = end;
             self.start[s] = start;
             self.key[s] = t.key;
@@ -360,6 +399,21 @@ impl TrialState {
         }
         self.ready.sort_unstable();
         let mut seq = 0u32;
+        let chaos = model.chaos.is_some();
+        if chaos {
+            self.arrive[..n].iter_mut().for_each(|x| *x = 0.0);
+            for &t in &self.chaos.team_ready {
+                if t > 0.0 {
+                    self.heap.push(Event {
+                        time: t,
+                        seq,
+                        kind: Kind::Wake,
+                        step: NONE,
+                    });
+                    seq += 1;
+                }
+            }
+        }
         let mut now = 0.0;
         let mut rto = 0.0;
         let mut last = NONE;
@@ -370,8 +424,10 @@ impl TrialState {
                 let r = self.ready[i];
                 let s = model.by_rank[r as usize] as usize;
                 let step = &model.steps[s];
-                let team_fits =
-                    step.team == NONE || self.free_groups[step.team as usize] >= step.crew;
+                let team_fits = step.team == NONE
+                    || (self.free_groups[step.team as usize] >= step.crew
+                        && (!chaos || now >= self.chaos.team_ready[step.team as usize]))
+                    || (chaos && !self.chaos.active[s]);
                 let short_limit = model
                     .uses(s)
                     .find(|&(l, a)| self.free_limit[l as usize] < a)
@@ -401,9 +457,16 @@ impl TrialState {
             let mut event = Some(first);
             while let Some(e) = event {
                 let s = e.step as usize;
-                let step = &model.steps[s];
                 match e.kind {
+                    Kind::Wake => {}
+                    Kind::Ready => {
+                        self.ready_at[s] = now;
+                        let r = model.rank[s];
+                        let at = self.ready.partition_point(|&x| x < r);
+                        self.ready.insert(at, r);
+                    }
                     Kind::Release => {
+                        let step = &model.steps[s];
                         let t = step.team as usize;
                         self.free_groups[t] += step.crew;
                         self.team_released[t] = (now, e.step);
@@ -424,6 +487,10 @@ impl TrialState {
                         for &q in model.succs(s) {
                             let q = q as usize;
                             self.remaining[q] -= 1;
+                            if chaos {
+                                self.arrive_with_handoff(model, s, q, now, &mut seq);
+                                continue;
+                            }
                             if self.remaining[q] == 0 {
                                 self.ready_at[q] = now;
                                 self.last_dep[q] = e.step;
@@ -454,8 +521,28 @@ impl TrialState {
         seq: &mut u32,
     ) {
         let step = &model.steps[s];
-        let t = sampler.time(step);
-        let finish = now + t.lead + t.length;
+        let mut t = sampler.time(step);
+        let mut team = step.team;
+        let mut release = now + t.lead + t.hands;
+        let mut finish = now + t.lead + t.length;
+        if model.chaos.is_some() {
+            t = self.chaos.apply(s, t, step.team != NONE);
+            if !self.chaos.active[s] {
+                team = NONE;
+            }
+            release = now + t.lead + t.hands;
+            finish = now + t.lead + t.length;
+            if let Some(Some((shift, rest))) = model
+                .chaos
+                .as_ref()
+                .and_then(|c| (team != NONE).then(|| c.shifts[team as usize]))
+            {
+                // Attended work stops during rest; the unattended rest of the attempt runs on.
+                let base = self.chaos.team_ready[team as usize];
+                release = shift_end(now, t.lead + t.hands, base, shift, rest);
+                finish = release + (t.length - t.hands);
+            }
+        }
         self.start[s] = now;
         self.finish[s] = finish;
         self.key[s] = t.key;
@@ -469,10 +556,10 @@ impl TrialState {
             self.releaser(model, s, now).unwrap_or(self.last_dep[s])
         };
         self.charge_wait(model, s, now);
-        if step.team != NONE {
-            self.free_groups[step.team as usize] -= step.crew;
+        if team != NONE {
+            self.free_groups[team as usize] -= step.crew;
             // The same groups stay with the step through its failed attempts.
-            self.release[s] = now + t.lead + t.hands;
+            self.release[s] = release;
             self.heap.push(Event {
                 time: self.release[s],
                 seq: *seq,
@@ -493,6 +580,41 @@ impl TrialState {
             step: s as u32,
         });
         *seq += 1;
+    }
+
+    /// Dependency `p` of step `q` finished at `now`: it reaches `q` after the hand-off delay
+    /// when another team did it, and `q` becomes ready once every dependency has arrived.
+    fn arrive_with_handoff(&mut self, model: &Model, p: usize, q: usize, now: f64, seq: &mut u32) {
+        let (tp, tq) = (model.steps[p].team, model.steps[q].team);
+        let crosses = tp != NONE && tq != NONE && tp != tq && self.chaos.active[p];
+        let arrival = if crosses {
+            now + self.chaos.handoff[q]
+        } else {
+            now
+        };
+        // A fallback that did not happen never delays anything, so it never enables either.
+        let later = arrival > self.arrive[q] || (arrival == self.arrive[q] && self.chaos.active[p]);
+        if self.last_dep[q] == NONE || later {
+            self.arrive[q] = arrival;
+            self.last_dep[q] = p as u32;
+        }
+        if self.remaining[q] != 0 {
+            return;
+        }
+        if self.arrive[q] > now {
+            self.heap.push(Event {
+                time: self.arrive[q],
+                seq: *seq,
+                kind: Kind::Ready,
+                step: q as u32,
+            });
+            *seq += 1;
+        } else {
+            self.ready_at[q] = now;
+            let r = model.rank[q];
+            let at = self.ready.partition_point(|&x| x < r);
+            self.ready.insert(at, r);
+        }
     }
 
     /// Charges the time since the last look at blocked step `s` to what blocked it then.

@@ -12,15 +12,25 @@ impl Checker {
         wire: &DurationWire,
         id: &str,
     ) -> Option<Dist> {
+        self.duration_of(path, wire, &format!("step \"{id}\""))
+    }
+
+    /// Checks a duration of `who` (such as `step "vpc"` or `handoff`), the subject of messages.
+    pub(super) fn duration_of(
+        &mut self,
+        path: KeyPath,
+        wire: &DurationWire,
+        who: &str,
+    ) -> Option<Dist> {
         match wire {
             DurationWire::Fixed(text) => self
-                .time(path, text, &format!("step \"{id}\" duration"))
+                .time(path, text, &format!("{who} duration"))
                 .map(Dist::Fixed),
-            DurationWire::Dist(d) => self.dist(path, d, id),
+            DurationWire::Dist(d) => self.dist(path, d, who),
         }
     }
 
-    fn dist(&mut self, path: KeyPath, d: &DistWire, id: &str) -> Option<Dist> {
+    fn dist(&mut self, path: KeyPath, d: &DistWire, who: &str) -> Option<Dist> {
         const FAMILIES: [&str; 7] = [
             "uniform",
             "triangular",
@@ -32,7 +42,7 @@ impl Checker {
         ];
         let Some(family) = d.dist.as_deref() else {
             self.push(
-                Diagnostic::error(path, format!("step \"{id}\" duration table has no `dist`"))
+                Diagnostic::error(path, format!("{who} duration table has no `dist`"))
                     .with_hint(format!("add dist = one of {}", FAMILIES.join(", "))),
             );
             return None;
@@ -49,7 +59,7 @@ impl Checker {
                 self.push(
                     Diagnostic::error(
                         path.key("dist"),
-                        format!("step \"{id}\" has unknown distribution \"{other}\""),
+                        format!("{who} has unknown distribution \"{other}\""),
                     )
                     .with_hint(hint),
                 );
@@ -72,9 +82,7 @@ impl Checker {
                 self.push(
                     Diagnostic::error(
                         path.key(key),
-                        format!(
-                            "`{key}` does not apply to a {family} distribution (step \"{id}\")"
-                        ),
+                        format!("`{key}` does not apply to a {family} distribution ({who})"),
                     )
                     .with_hint(format!(
                         "a {family} distribution takes {}",
@@ -87,7 +95,7 @@ impl Checker {
                 self.push(
                     Diagnostic::error(
                         path.clone(),
-                        format!("step \"{id}\" {family} distribution needs `{key}`"),
+                        format!("{who} {family} distribution needs `{key}`"),
                     )
                     .with_hint(format!(
                         "a {family} distribution takes {}",
@@ -101,7 +109,7 @@ impl Checker {
         }
         let mut t = |key: &str, text: &Option<String>| -> Option<f64> {
             let text = text.as_deref()?;
-            self.time(path.key(key), text, &format!("step \"{id}\" {key}"))
+            self.time(path.key(key), text, &format!("{who} {key}"))
         };
         let dist = match family {
             "uniform" => {
@@ -109,7 +117,7 @@ impl Checker {
                 let (min, max) = (min?, max?);
                 if min > max {
                     self.push(
-                        Diagnostic::error(path, format!("step \"{id}\" uniform min is above max"))
+                        Diagnostic::error(path, format!("{who} uniform min is above max"))
                             .with_hint("min must not exceed max"),
                     );
                     return None;
@@ -121,7 +129,7 @@ impl Checker {
                 let (min, mode, max) = (min?, mode?, max?);
                 if !(min <= mode && mode <= max) {
                     self.push(
-                        Diagnostic::error(path, format!("step \"{id}\" {family} needs min <= mode <= max"))
+                        Diagnostic::error(path, format!("{who} {family} needs min <= mode <= max"))
                             .with_hint("order the three-point estimate as optimistic, most likely, pessimistic"),
                     );
                     return None;
@@ -137,7 +145,7 @@ impl Checker {
                 let (p50, p90) = (p50?, p90?);
                 if !(p50 > 0.0 && p50 < p90) {
                     self.push(
-                        Diagnostic::error(path, format!("step \"{id}\" lognormal needs 0 < p50 < p90"))
+                        Diagnostic::error(path, format!("{who} lognormal needs 0 < p50 < p90"))
                             .with_hint("p50 is the typical time, p90 a slow one; for a fixed time write duration = \"20m\""),
                     );
                     return None;
@@ -149,7 +157,7 @@ impl Checker {
                 if mean <= 0.0 {
                     self.push(Diagnostic::error(
                         path.key("mean"),
-                        format!("step \"{id}\" exponential mean must be positive"),
+                        format!("{who} exponential mean must be positive"),
                     ));
                     return None;
                 }
@@ -161,7 +169,7 @@ impl Checker {
                     self.push(
                         Diagnostic::error(
                             path.key("samples"),
-                            format!("step \"{id}\" empirical distribution has no samples"),
+                            format!("{who} empirical distribution has no samples"),
                         )
                         .with_hint(
                             "list at least one recorded time, such as samples = [\"18m\", \"22m\"]",
@@ -172,11 +180,7 @@ impl Checker {
                 let mut values = Vec::with_capacity(samples.len());
                 let mut good = true;
                 for (k, text) in samples.iter().enumerate() {
-                    match self.time(
-                        path.key("samples").index(k),
-                        text,
-                        &format!("step \"{id}\" sample"),
-                    ) {
+                    match self.time(path.key("samples").index(k), text, &format!("{who} sample")) {
                         Some(v) => values.push(v),
                         None => good = false,
                     }

@@ -50,6 +50,7 @@ pub fn validate_with(
     (plan.filter(|_| !has_errors), c.diags)
 }
 
+mod chaos;
 mod dist;
 mod timings;
 
@@ -229,6 +230,17 @@ impl Checker {
             self.graph_checks(&wire, &deps, &ids, &systems, &system_of, &losses);
         }
         self.warnings(&wire, &teams, &systems, &scenarios);
+        let acyclic = references_ok && graph::topo_order(&deps).is_some();
+        let index = chaos::StepIndex {
+            resolver: &resolver,
+            ids: &ids,
+            system_of: &system_of,
+            systems: &systems,
+            deps: &deps,
+            acyclic,
+            plan_elasticity: size_elasticity,
+        };
+        let chaos = self.chaos(&wire, &index, &teams, &mut steps);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         Some(Plan {
@@ -244,6 +256,9 @@ impl Checker {
             systems,
             scenarios: scenarios?,
             timings: wire.timings.clone(),
+            risks: chaos.risks,
+            factors: chaos.factors,
+            handoff: chaos.handoff,
         })
     }
 
@@ -263,6 +278,10 @@ impl Checker {
             let (groups, size, recorded) = match tw {
                 TeamWire::Groups(g) => (Some(*g), None, None),
                 TeamWire::Table(t) => (t.groups, t.size, t.recorded_size),
+            };
+            let (mobilise, shift) = match tw {
+                TeamWire::Groups(_) => (None, None),
+                TeamWire::Table(t) => self.team_chaos(&path, name, t),
             };
             let groups = match groups {
                 Some(g) => self.count(
@@ -307,6 +326,8 @@ impl Checker {
                 groups: groups.unwrap_or(1),
                 size: size.unwrap_or(1),
                 recorded_size: recorded_size.unwrap_or(1),
+                mobilise,
+                shift,
             });
         }
         teams

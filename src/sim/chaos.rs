@@ -1,0 +1,305 @@
+//! Chaos in the compiled model: risk events, shared factors, mobilisation, shifts and
+//! hand-offs, and the per-trial draws they make.
+//!
+//! Every random quantity has its own stream, keyed by a tag and the name of what it belongs to
+//! (see [`stream_id`]), and is drawn at the start of each trial whether or not it ends up used,
+//! so adding or removing a risk, a factor or a team's mobilisation never changes any other
+//! draw: the cost of a risk is the change in the RTO when it is removed, with common random
+//! numbers. Risks and factors fold into a per-step multiplier and addition; mobilisation,
+//! shifts and hand-offs concern teams, so only the event-driven dispatcher reads them.
+
+use rand::RngExt;
+use rand_xoshiro::SplitMix64;
+
+use super::model::{CStep, NONE};
+use super::trial::StepTiming;
+use crate::dist::Dist;
+use crate::plan::chaos::name_hash;
+use crate::plan::{Handover, Plan, RiskEffect};
+
+/// Stream tag of a risk (fires?, delay, restart point).
+pub const TAG_RISK: u64 = 1;
+/// Stream tag of a factor.
+pub const TAG_FACTOR: u64 = 2;
+/// Stream tag of a team's mobilisation.
+pub const TAG_MOBILISE: u64 = 3;
+/// Stream tag of a fallback step's durations.
+pub const TAG_FALLBACK: u64 = 5;
+/// Bit set on a step's stream id to key its hand-off delay.
+const HANDOFF_BIT: u64 = 1 << 35;
+
+/// The id of a random stream: `tag` in bits 32 to 39 above a 32-bit key. Steps use their plan
+/// index (tag 0), so no chaos stream ever coincides with a step's.
+pub fn stream_id(tag: u64, key: u64) -> u64 {
+    (tag << 32) | (key & 0xffff_ffff)
+}
+
+/// A compiled risk.
+#[derive(Debug, Clone)]
+pub struct CRisk {
+    /// Its stream id.
+    pub stream: u64,
+    /// Probability per trial.
+    pub p: f64,
+    /// Delay added to each hit step when it fires.
+    pub delay: Option<Dist>,
+    /// Whether the hit steps restart.
+    pub restart: bool,
+    /// Compiled index of its fallback step, or [`NONE`].
+    pub fallback: u32,
+    /// Compiled indices of the hit steps the scenario needs.
+    pub hits: Vec<u32>,
+}
+
+/// A compiled factor.
+#[derive(Debug, Clone)]
+pub struct CFactor {
+    /// Its stream id.
+    pub stream: u64,
+    /// The multiplier.
+    pub dist: Dist,
+    /// Compiled indices of the steps it applies to.
+    pub steps: Vec<u32>,
+}
+
+/// The chaos of a compiled model.
+#[derive(Debug, Clone)]
+pub struct ChaosModel {
+    /// Risks.
+    pub risks: Vec<CRisk>,
+    /// Factors.
+    pub factors: Vec<CFactor>,
+    /// Per team: mobilisation time and its stream.
+    pub mobilise: Vec<Option<(Dist, u64)>>,
+    /// Per team: (shift, rest) when work pauses between shifts.
+    pub shifts: Vec<Option<(f64, f64)>>,
+    /// The hand-off delay.
+    pub handoff: Option<Dist>,
+}
+
+impl ChaosModel {
+    /// The chaos of `plan` for the compiled steps; `compiled_of[plan index]` is the compiled
+    /// index or [`NONE`]. `None` when the plan has no chaos.
+    pub fn compile(plan: &Plan, compiled_of: &[u32]) -> Option<ChaosModel> {
+        if !plan.has_chaos() {
+            return None;
+        }
+        let kept = |list: &[usize]| -> Vec<u32> {
+            list.iter()
+                .map(|&s| compiled_of[s])
+                .filter(|&c| c != NONE)
+                .collect()
+        };
+        let risks = plan
+            .risks
+            .iter()
+            .map(|r| CRisk {
+                stream: stream_id(TAG_RISK, name_hash(&r.name)),
+                p: r.p,
+                delay: match &r.effect {
+                    RiskEffect::Delay(d) => Some(d.clone()),
+                    _ => None,
+                },
+                restart: matches!(r.effect, RiskEffect::Restart),
+                fallback: match r.effect {
+                    RiskEffect::Fallback { step } => compiled_of[step],
+                    _ => NONE,
+                },
+                hits: kept(&r.hits),
+            })
+            .collect();
+        let factors = plan
+            .factors
+            .iter()
+            .map(|f| CFactor {
+                stream: stream_id(TAG_FACTOR, name_hash(&f.name)),
+                dist: f.multiplier.clone(),
+                steps: kept(&f.steps),
+            })
+            .collect();
+        Some(ChaosModel {
+            risks,
+            factors,
+            mobilise: plan
+                .teams
+                .iter()
+                .map(|t| {
+                    t.mobilise
+                        .clone()
+                        .map(|d| (d, stream_id(TAG_MOBILISE, name_hash(&t.name))))
+                })
+                .collect(),
+            shifts: plan
+                .teams
+                .iter()
+                .map(|t| match t.shift {
+                    Some(s) if s.handover == Handover::Pause => Some((s.shift, s.rest)),
+                    _ => None,
+                })
+                .collect(),
+            handoff: plan.handoff.clone(),
+        })
+    }
+
+    /// The stream id of the fallback step `id`.
+    pub fn fallback_stream(id: &str) -> u64 {
+        stream_id(TAG_FALLBACK, name_hash(id))
+    }
+}
+
+/// The chaos drawn for one trial.
+#[derive(Debug, Clone, Default)]
+pub struct ChaosDraws {
+    /// Per step: multiplier of its time (0 for a fallback whose risk did not fire).
+    pub mul: Vec<f64>,
+    /// Per step: time added.
+    pub add: Vec<f64>,
+    /// Per step: whether it happens at all (fallbacks only happen when their risk fires).
+    pub active: Vec<bool>,
+    /// Per team: when its first group can start.
+    pub team_ready: Vec<f64>,
+    /// Per step: hand-off delay after a dependency done by another team.
+    pub handoff: Vec<f64>,
+    /// Per risk: whether it fired.
+    pub fired: Vec<bool>,
+}
+
+impl ChaosDraws {
+    /// Draws the chaos of one trial for `steps` (the compiled steps); `stream(id)` gives the
+    /// trial's stream `id`, or `None` to use mean values and let no risk fire.
+    pub fn draw(
+        &mut self,
+        chaos: &ChaosModel,
+        steps: &[CStep],
+        stream: &dyn Fn(u64) -> Option<SplitMix64>,
+    ) {
+        let n = steps.len();
+        self.mul.clear();
+        self.mul.resize(n, 1.0);
+        self.add.clear();
+        self.add.resize(n, 0.0);
+        self.active.clear();
+        self.active.resize(n, true);
+        self.fired.clear();
+        for f in &chaos.factors {
+            let m = match stream(f.stream) {
+                Some(mut rng) => f.dist.sample(&mut rng).value,
+                None => f.dist.mean(),
+            };
+            for &s in &f.steps {
+                self.mul[s as usize] *= m;
+            }
+        }
+        for r in &chaos.risks {
+            // Always three draws, in this order, whether or not the risk fires.
+            let (fired, delay, point) = match stream(r.stream) {
+                Some(mut rng) => {
+                    let u: f64 = rng.random();
+                    let delay = r.delay.as_ref().map_or(0.0, |d| d.sample(&mut rng).value);
+                    let point: f64 = rng.random();
+                    (u < r.p, delay, point)
+                }
+                None => (false, 0.0, 0.0),
+            };
+            self.fired.push(fired);
+            if r.fallback != NONE && !fired {
+                self.active[r.fallback as usize] = false;
+                self.mul[r.fallback as usize] = 0.0;
+            }
+            if !fired {
+                continue;
+            }
+            for &s in &r.hits {
+                let s = s as usize;
+                self.add[s] += delay;
+                if r.restart {
+                    self.mul[s] *= 1.0 + point;
+                }
+            }
+        }
+        self.team_ready.clear();
+        self.team_ready
+            .extend(chaos.mobilise.iter().map(|m| match m {
+                Some((d, id)) => match stream(*id) {
+                    Some(mut rng) => d.sample(&mut rng).value,
+                    None => d.mean(),
+                },
+                None => 0.0,
+            }));
+        self.handoff.clear();
+        if let Some(h) = &chaos.handoff {
+            self.handoff
+                .extend(steps.iter().map(|s| match stream(s.stream | HANDOFF_BIT) {
+                    Some(mut rng) => h.sample(&mut rng).value,
+                    None => h.mean(),
+                }));
+        } else {
+            self.handoff.resize(n, 0.0);
+        }
+    }
+
+    /// A step's timing with its multiplier and addition applied: the time is scaled and the
+    /// delay added to the final attempt, worked by the step's groups.
+    #[inline]
+    pub fn apply(&self, s: usize, t: StepTiming, has_team: bool) -> StepTiming {
+        let (m, a) = (self.mul[s], self.add[s]);
+        StepTiming {
+            lead: t.lead * m,
+            length: t.length * m + a,
+            hands: if has_team { t.hands * m + a } else { 0.0 },
+            ..t
+        }
+    }
+}
+
+/// When `work` seconds of attended time that start at `start` end, for a team on a rota of
+/// `shift` on and `rest` off from `base`: the work stops during rest.
+pub fn shift_end(start: f64, work: f64, base: f64, shift: f64, rest: f64) -> f64 {
+    let period = shift + rest;
+    // On-duty time elapsed from `base` up to a point, and its inverse.
+    let duty = |x: f64| {
+        let x = (x - base).max(0.0);
+        let k = (x / period).floor();
+        k * shift + (x - k * period).min(shift)
+    };
+    let target = duty(start) + work;
+    if target <= 0.0 {
+        return start.max(base);
+    }
+    let k = (target / shift).ceil() - 1.0;
+    let end = base + k * period + (target - k * shift);
+    end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift_end;
+
+    const H: f64 = 3600.0;
+
+    #[test]
+    fn thirty_hours_on_twelve_hour_shifts_end_at_54h() {
+        assert_eq!(shift_end(0.0, 30.0 * H, 0.0, 12.0 * H, 12.0 * H), 54.0 * H);
+    }
+
+    #[test]
+    fn work_ending_at_a_shift_end_does_not_spill() {
+        assert_eq!(shift_end(0.0, 24.0 * H, 0.0, 12.0 * H, 12.0 * H), 36.0 * H);
+        assert_eq!(
+            shift_end(2.0 * H, 4.0 * H, 0.0, 12.0 * H, 12.0 * H),
+            6.0 * H
+        );
+    }
+
+    #[test]
+    fn starting_during_rest_waits_for_the_next_shift() {
+        assert_eq!(
+            shift_end(14.0 * H, 1.0 * H, 0.0, 12.0 * H, 12.0 * H),
+            25.0 * H
+        );
+        assert_eq!(
+            shift_end(0.0, 1.0 * H, 3.0 * H, 12.0 * H, 12.0 * H),
+            4.0 * H
+        );
+    }
+}
