@@ -465,8 +465,9 @@ pub fn normal_cdf(z: f64) -> f64 {
     0.5 * erfc(-z / std::f64::consts::SQRT_2)
 }
 
-/// Grid of the tabulated normal CDF: steps of 1/256 over [-8.5, 8.5].
-const CDF_STEPS_PER_UNIT: f64 = 256.0;
+/// Grid of the tabulated normal CDF: steps of 1/64 over [-8.5, 8.5], 1,089 values that stay
+/// in the first-level cache.
+const CDF_STEPS_PER_UNIT: f64 = 64.0;
 const CDF_RANGE: f64 = 8.5;
 
 fn cdf_table() -> &'static [f64] {
@@ -479,7 +480,7 @@ fn cdf_table() -> &'static [f64] {
     })
 }
 
-/// The standard normal CDF by linear interpolation in a table: monotone, within 2e-6 of the
+/// The standard normal CDF by linear interpolation in a table: monotone, within 1e-5 of the
 /// exact value, and a few times faster than `erfc`. Used for the ranks of lognormal draws in
 /// the hot loop, where a rank correlation needs the order of values, not ten digits.
 #[inline]
@@ -742,7 +743,7 @@ mod tests {
                 unreachable!()
             };
             let exact = normal_cdf((draw.value.ln() - mu) / sigma);
-            assert!((draw.rank - exact).abs() < 2e-6);
+            assert!((draw.rank - exact).abs() < 1e-5);
         }
     }
 
@@ -776,7 +777,7 @@ mod tests {
         for i in -10_000..=10_000 {
             let z = f64::from(i) / 1000.0;
             let fast = fast_normal_cdf(z);
-            assert!((fast - normal_cdf(z)).abs() < 2e-6, "z {z}");
+            assert!((fast - normal_cdf(z)).abs() < 1e-5, "z {z}");
             assert!(fast >= last);
             last = fast;
         }

@@ -171,29 +171,32 @@ impl Worker {
     fn block(&mut self, model: &Model, seed: u64, block: usize, outcomes: &mut [Outcome]) {
         let n = model.len();
         let first = (block * BLOCK) as u64;
+        let cdf = NormalCdfTable::get();
         for (i, out) in outcomes.iter_mut().enumerate() {
             let mut sampler = RandomSampler::new(seed, first + i as u64);
             let rto = self.state.run(model, &mut sampler);
             let st = &self.state;
             let critical = &mut self.accum.critical;
-            st.critical_chain(model, |s| critical[s] += 1);
+            st.critical_chain(|s| critical[s] += 1);
             let keys = &mut self.keys[i * n..(i + 1) * n];
-            for ((hist, &finish), (key, &k)) in self
-                .accum
-                .finish
-                .iter_mut()
-                .zip(&st.finish)
-                .zip(keys.iter_mut().zip(&st.key))
+            let mut failures = 0;
+            // Lognormal draws leave their normal scores: their ranks are the normal CDF.
+            for ((hist, &finish), ((key, &k), (&normal, &f))) in
+                self.accum.finish.iter_mut().zip(&st.finish).zip(
+                    keys.iter_mut()
+                        .zip(&st.key)
+                        .zip(self.normal_scored.iter().zip(&st.failures)),
+                )
             {
                 hist.record(finish);
-                *key = k as f32;
+                *key = if normal { cdf.at(k) } else { k } as f32;
+                failures += f;
             }
             if model.record_starts {
                 for (hist, &start) in self.accum.start.iter_mut().zip(&st.start) {
                     hist.record(start);
                 }
             }
-            let failures = st.failures.iter().sum();
             for (t, sums) in self.accum.teams.iter_mut().enumerate() {
                 sums.busy_ms += ms(st.team_busy[t]);
                 sums.capacity_ms += ms(f64::from(model.team_groups[t]) * rto);
@@ -226,15 +229,6 @@ impl Worker {
             );
             for i in 0..len {
                 self.keys[i * n + s] = self.column_rank[i] as f32;
-            }
-        }
-        // Lognormal draws left their normal scores; turn them into ranks in one tight pass.
-        let cdf = NormalCdfTable::get();
-        for row in self.keys[..len * n].chunks_exact_mut(n) {
-            for (key, &normal) in row.iter_mut().zip(&self.normal_scored) {
-                if normal {
-                    *key = cdf.at(f64::from(*key)) as f32;
-                }
             }
         }
         self.sum_k.iter_mut().for_each(|x| *x = 0.0);

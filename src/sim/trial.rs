@@ -33,6 +33,13 @@ pub fn trial_key(seed: u64, trial: u64) -> u64 {
     splitmix(splitmix(seed) ^ trial)
 }
 
+/// The larger of two times that are never NaN: a single `maxsd`, where `f64::max` adds the
+/// instructions IEEE's NaN rules need, in the hottest loop.
+#[inline(always)]
+fn max_no_nan(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
+}
+
 /// How one step went in one trial: its failed attempts and its final, successful one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StepTiming {
@@ -304,28 +311,17 @@ impl TrialState {
 
     /// The chain of steps that determined the RTO, from the last step back to one that started
     /// with nothing to wait for, following whichever event let each step start.
-    pub fn critical_chain(&self, model: &Model, mut visit: impl FnMut(usize)) {
+    pub fn critical_chain(&self, mut visit: impl FnMut(usize)) {
         let mut at = self.last;
         while at != NONE {
             visit(at as usize);
-            at = self.enabler_of(model, at as usize);
+            at = self.enabler[at as usize];
         }
     }
 
-    /// The step whose event let `s` start, or [`NONE`]. The forward pass does not record it,
-    /// to keep its inner loop free of unpredictable branches: it is the first dependency that
-    /// finished exactly when `s` started.
-    pub fn enabler_of(&self, model: &Model, s: usize) -> u32 {
-        if !model.unconstrained {
-            return self.enabler[s];
-        }
-        let start = self.start[s];
-        model
-            .preds(s)
-            .iter()
-            .copied()
-            .find(|&p| self.finish[p as usize] == start)
-            .unwrap_or(NONE)
+    /// The step whose event let `s` start, or [`NONE`].
+    pub fn enabler_of(&self, s: usize) -> u32 {
+        self.enabler[s]
     }
 
     /// Unconstrained: every step starts when its last dependency finishes.
@@ -333,11 +329,17 @@ impl TrialState {
         let mut rto = 0.0_f64;
         let finish = &mut self.finish[..model.len()];
         for s in 0..finish.len() {
-            // Branch-free maxima: with random durations a compare-and-branch mispredicts often.
-            let start = model
-                .preds(s)
-                .iter()
-                .fold(0.0_f64, |m, &p| m.max(finish[p as usize]));
+            // Branch-free arg-max (selects, not jumps): with random durations a
+            // compare-and-branch mispredicts often. Ties go to the first dependency.
+            let (mut latest, mut enabler) = (f64::NEG_INFINITY, NONE);
+            for &p in model.preds(s) {
+                let f = finish[p as usize];
+                let later = f > latest;
+                latest = if later { f } else { latest };
+                enabler = if later { p } else { enabler };
+            }
+            let start = max_no_nan(0.0, latest);
+            self.enabler[s] = enabler;
             let t = sampler.time(&model.steps[s]);
             let end = if CHAOS {
                 start + (t.lead + t.length) * self.chaos.mul[s] + self.chaos.add[s]
@@ -348,7 +350,7 @@ impl TrialState {
             self.start[s] = start;
             self.key[s] = t.key;
             self.failures[s] = t.failures;
-            rto = rto.max(end);
+            rto = max_no_nan(rto, end);
         }
         self.rto = rto;
         self.last = finish
@@ -357,8 +359,8 @@ impl TrialState {
             .map_or(NONE, |s| s as u32);
     }
 
-    /// Fills the fields the forward pass leaves out (ready and release times, enablers), so a
-    /// replayed trial reads the same whichever path scheduled it.
+    /// Fills the fields the forward pass leaves out (ready and release times), so a replayed
+    /// trial reads the same whichever path scheduled it.
     fn complete_forward_pass(&mut self, model: &Model) {
         if !model.unconstrained {
             return;
@@ -366,7 +368,6 @@ impl TrialState {
         for s in 0..model.len() {
             self.ready_at[s] = self.start[s];
             self.release[s] = self.start[s];
-            self.enabler[s] = self.enabler_of(model, s);
         }
     }
 

@@ -207,7 +207,7 @@ pub fn gantt(
     let n = model.len();
     let mut critical = vec![false; n];
     let mut chain = Vec::new();
-    st.critical_chain(model, |c| {
+    st.critical_chain(|c| {
         critical[c] = true;
         chain.push(step_of(plan, model, c).id.clone());
     });
