@@ -51,7 +51,7 @@ pub enum TeamWire {
     /// The shorthand `dba = 1`.
     Groups(i64),
     /// The full form.
-    Table(TeamTableWire),
+    Table(Box<TeamTableWire>),
 }
 
 /// The full form of a team.
@@ -198,7 +198,8 @@ impl<'de> Deserialize<'de> for TeamWire {
                 Ok(TeamWire::Groups(i64::try_from(v).unwrap_or(i64::MAX)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TeamWire, A::Error> {
-                TeamTableWire::deserialize(MapAccessDeserializer::new(map)).map(TeamWire::Table)
+                TeamTableWire::deserialize(MapAccessDeserializer::new(map))
+                    .map(|t| TeamWire::Table(Box::new(t)))
             }
         }
         deserializer.deserialize_any(TeamVisitor)
