@@ -157,19 +157,7 @@ pub fn render_html(m: &ManagementReport) -> String {
     }
 
     out.push_str("<section id=\"inputs\">\n<h2>Inputs</h2>\n<dl>\n");
-    let scenario = match &m.inputs.scenario_description {
-        Some(d) => format!("{} ({d})", r.scenario),
-        None => r.scenario.clone(),
-    };
-    for (k, v) in [
-        ("plan", r.plan.clone()),
-        ("plan file", m.inputs.plan_file.clone()),
-        ("scenario", scenario),
-        ("policy", r.policy.name().to_string()),
-        ("trials", r.trials.to_string()),
-        ("seed", r.seed.to_string()),
-        ("rtosim", r.version.to_string()),
-    ] {
+    for (k, v) in sections::inputs(m) {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v));
     }
     out.push_str("</dl>\n<p>Reproduce this report with:</p>\n");

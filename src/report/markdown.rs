@@ -95,19 +95,7 @@ pub fn render_markdown(m: &ManagementReport) -> String {
     }
 
     out.push_str("## Inputs\n\n");
-    let scenario = match &m.inputs.scenario_description {
-        Some(d) => format!("{} ({d})", r.scenario),
-        None => r.scenario.clone(),
-    };
-    for (k, v) in [
-        ("plan", r.plan.clone()),
-        ("plan file", m.inputs.plan_file.clone()),
-        ("scenario", scenario),
-        ("policy", r.policy.name().to_string()),
-        ("trials", r.trials.to_string()),
-        ("seed", r.seed.to_string()),
-        ("rtosim", r.version.to_string()),
-    ] {
+    for (k, v) in sections::inputs(m) {
         let _ = writeln!(out, "- **{k}**: {}", escape(&v));
     }
     // A fenced block shows its text literally; a longer fence than any backtick run inside

@@ -20,6 +20,24 @@ fn pct1(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// The inputs that reproduce a report, as (name, value) pairs.
+pub fn inputs(m: &super::management::ManagementReport) -> [(&'static str, String); 7] {
+    let r = &m.summary;
+    let scenario = match &m.inputs.scenario_description {
+        Some(d) => format!("{} ({d})", r.scenario),
+        None => r.scenario.clone(),
+    };
+    [
+        ("plan", r.plan.clone()),
+        ("plan file", m.inputs.plan_file.clone()),
+        ("scenario", scenario),
+        ("policy", r.policy.name().to_string()),
+        ("trials", r.trials.to_string()),
+        ("seed", r.seed.to_string()),
+        ("rtosim", r.version.to_string()),
+    ]
+}
+
 /// The key figures: percentiles with their intervals, the single-number plan, the objective.
 pub fn key_figures(r: &SimReport) -> Table {
     let s = &r.rto_seconds;
