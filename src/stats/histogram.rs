@@ -17,7 +17,6 @@ pub struct LogHistogram {
     counts: Vec<u32>,
     /// Values of exactly zero (or below the smallest normal float).
     zeros: u64,
-    total: u64,
 }
 
 #[inline]
@@ -44,7 +43,6 @@ impl LogHistogram {
         // Fast path: a value inside the range already covered.
         let i = bucket(value).wrapping_sub(self.base) as usize;
         if value >= f64::MIN_POSITIVE && i < self.counts.len() {
-            self.total += 1;
             self.counts[i] += 1;
             return;
         }
@@ -53,7 +51,6 @@ impl LogHistogram {
 
     #[inline(never)]
     fn record_slow(&mut self, value: f64) {
-        self.total += 1;
         if value < f64::MIN_POSITIVE {
             self.zeros += 1;
             return;
@@ -78,7 +75,6 @@ impl LogHistogram {
 
     /// Adds another histogram's counts to this one.
     pub fn merge(&mut self, other: &LogHistogram) {
-        self.total += other.total;
         self.zeros += other.zeros;
         if other.counts.is_empty() {
             return;
@@ -104,16 +100,17 @@ impl LogHistogram {
 
     /// Values recorded.
     pub fn total(&self) -> u64 {
-        self.total
+        self.zeros + self.counts.iter().map(|&c| u64::from(c)).sum::<u64>()
     }
 
     /// The value below which a share `q` of the recorded values fall, to bucket resolution
     /// (the nearest-rank definition, reporting the bucket's middle). `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.total == 0 {
+        let total = self.total();
+        if total == 0 {
             return None;
         }
-        let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as u64).max(1);
         if rank <= self.zeros {
             return Some(0.0);
         }
