@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use roxmltree::Document;
 use rtosim::chart::spec;
+use rtosim::chart::theme::{PRIMARY, SECONDARY};
+use rtosim::duration::format_span;
 use rtosim::plan::{Plan, load_plan};
 use rtosim::report::summarize;
 use rtosim::sim::{self, Model, NONE, Policy, RunConfig};
-use support::{gantt_counts, objective_x, read, text_problems, x_axis};
+use support::{attr, gantt_counts, hex, objective_x, read, text_problems, x_axis};
 
 const TRIALS: u64 = 400;
 const SEED: u64 = 11;
@@ -95,6 +97,10 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
             if has_teams {
                 charts.extend(["team-load-p50", "team-load-p90"]);
             }
+            // Plans with chaos also rank what adds time at P90 (tested on its own below).
+            if dir.path().join("charts/p90-drivers.svg").exists() {
+                charts.push("p90-drivers");
+            }
             let html = read(dir.path().join("report.html"));
             for chart in &charts {
                 let svg = read(dir.path().join(format!("charts/{chart}.svg")));
@@ -118,7 +124,7 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
                 }
                 if let Some(target) = plan.rto_target {
                     let on_chart = !svg.contains("off the chart");
-                    if on_chart && *chart != "drivers" {
+                    if on_chart && !["drivers", "p90-drivers"].contains(chart) {
                         let (a, b) = x_axis(&doc);
                         let x = objective_x(&doc);
                         let want = a + b * target / 3600.0;
@@ -172,4 +178,108 @@ fn check_png(path: &Path, size: (u32, u32), what: &str) {
         "{what}: {} is nearly blank ({share:.4})",
         path.display()
     );
+}
+
+#[test]
+fn the_p90_driver_chart_ranks_what_the_json_ranks() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/aws-account-rebuild.toml");
+    Command::cargo_bin("rtosim")
+        .unwrap()
+        .arg("report")
+        .arg(&plan)
+        .arg("-o")
+        .arg(dir.path())
+        .args(["--trials", "3000", "--seed", "7"])
+        .assert()
+        .success();
+    let j: serde_json::Value = serde_json::from_str(&read(dir.path().join("report.json"))).unwrap();
+    let drivers: Vec<(String, f64)> = j["p90_drivers"]
+        .as_array()
+        .expect("p90_drivers in the JSON of a plan with risks")
+        .iter()
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["p90_seconds"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(drivers.iter().any(|d| d.0 == "risk"), "{drivers:?}");
+    let shown: Vec<&(String, f64)> = drivers.iter().filter(|d| d.1 >= 0.5).collect();
+    let expected = shown.len().min(spec::TOP_P90_DRIVERS);
+    assert!(expected >= 2, "{drivers:?}");
+
+    let svg = read(dir.path().join("charts/p90-drivers.svg"));
+    let doc = Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let size: Vec<u32> = ["width", "height"]
+        .iter()
+        .map(|a| root.attribute(*a).unwrap().parse().unwrap())
+        .collect();
+    check_png(
+        &dir.path().join("charts/p90-drivers.png"),
+        (2 * size[0], 2 * size[1]),
+        "p90-drivers",
+    );
+    // Bars are the rects in the step or the chaos colour (the legend's keys are circles),
+    // top to bottom.
+    let (step, chaos) = (hex(PRIMARY), hex(SECONDARY));
+    let mut bars: Vec<(f64, f64, bool)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter_map(|n| {
+            let fill = n.attribute("fill")?;
+            let is_step = fill == step;
+            (is_step || fill == chaos)
+                .then(|| (attr(&n, "y").unwrap(), attr(&n, "width").unwrap(), is_step))
+        })
+        .collect();
+    bars.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(bars.len(), expected, "one bar per driver shown");
+    // Largest first, each in its kind's colour.
+    for (bar, (kind, _)) in bars.iter().zip(&shown) {
+        assert_eq!(bar.2, kind == "step", "{kind} in the wrong colour");
+    }
+    assert!(
+        bars.windows(2).all(|w| w[0].1 >= w[1].1 - 1.0),
+        "bars shrink down the chart: {bars:?}"
+    );
+    // The top bar's value label is the largest time added, as format_span writes it.
+    let largest = drivers.iter().map(|d| d.1).fold(f64::MIN, f64::max);
+    let mut values: Vec<(f64, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            let t = n.text()?.trim().to_string();
+            t.starts_with('+').then(|| (attr(&n, "y").unwrap(), t))
+        })
+        .collect();
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(values.len(), expected);
+    assert_eq!(values[0].1, format!("+{}", format_span(largest)));
+    assert!(text_problems(&svg).is_empty(), "{:?}", text_problems(&svg));
+
+    let html = read(dir.path().join("report.html"));
+    assert!(html.contains("id=\"chart-p90-drivers\""));
+    let md = read(dir.path().join("report.md"));
+    assert!(md.contains("![What adds time at P90](charts/p90-drivers.svg)"));
+}
+
+#[test]
+fn a_plan_without_chaos_has_no_p90_driver_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+    Command::cargo_bin("rtosim")
+        .unwrap()
+        .arg("report")
+        .arg(&plan)
+        .arg("-o")
+        .arg(dir.path())
+        .args(["--trials", "300", "--seed", "7"])
+        .assert()
+        .success();
+    assert!(dir.path().join("charts/drivers.svg").exists());
+    assert!(!dir.path().join("charts/p90-drivers.svg").exists());
+    assert!(!read(dir.path().join("report.html")).contains("chart-p90-drivers"));
 }

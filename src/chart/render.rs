@@ -3,8 +3,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::draw::{dist, gantt, load, tornado};
-use super::spec::{GanttSpec, HistogramSpec, LoadSpec, SCurveSpec, TornadoSpec};
+use super::draw::{dist, gantt, load, p90, tornado};
+use super::spec::{GanttSpec, HistogramSpec, LoadSpec, P90DriversSpec, SCurveSpec, TornadoSpec};
 use super::theme::{Theme, ensure_font};
 
 /// Width of every chart in SVG pixels.
@@ -47,6 +47,8 @@ pub enum Chart {
     Gantt(GanttSpec),
     /// Team load over one trial.
     Load(LoadSpec),
+    /// Steps and chaos ranked by the time they add at P90.
+    P90Drivers(P90DriversSpec),
 }
 
 impl Chart {
@@ -58,6 +60,7 @@ impl Chart {
             Chart::Tornado(_) => "tornado",
             Chart::Gantt(_) => "Gantt",
             Chart::Load(_) => "team load",
+            Chart::P90Drivers(_) => "P90 drivers",
         }
     }
 
@@ -69,6 +72,7 @@ impl Chart {
             Chart::Tornado(t) => tornado::height(t.drivers.len()),
             Chart::Gantt(g) => gantt::height(g),
             Chart::Load(l) => load::height(l),
+            Chart::P90Drivers(p) => p90::height(p),
         };
         (WIDTH, h)
     }
@@ -84,6 +88,7 @@ impl Chart {
             Chart::Tornado(s) => tornado::tornado(root, s, th),
             Chart::Gantt(s) => gantt::gantt(root, s, th),
             Chart::Load(s) => load::load(root, s, th),
+            Chart::P90Drivers(s) => p90::p90_drivers(root, s, th),
         }?;
         root.present()
     }

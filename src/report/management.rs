@@ -101,6 +101,18 @@ pub fn build(
             Chart::Tornado(spec::tornado(summary)),
         ),
     ];
+    let p90 = spec::p90_drivers(&summary.chaos.p90_drivers, summary.rto_seconds.p90);
+    if !p90.bars.is_empty() {
+        specs.push((
+            "p90-drivers",
+            "What adds time at P90".to_string(),
+            format!(
+                "Steps and risks ranked together by the time each adds to the P90 RTO ({}). Light, outlined bars: a risk, factor, mobilisation, shift rests or hand-offs, and the P90 saved by removing it. Dark bars: a step, and the P90 saved if it always took its fast case (its 5th percentile, no failed attempts), as automating it might. Each is measured on the same simulated recoveries; savings overlap, so the bars do not add up.",
+                format_span(summary.rto_seconds.p90)
+            ),
+            Chart::P90Drivers(p90),
+        ));
+    }
     let has_teams = model.steps.iter().any(|s| s.team != sim::NONE);
     for (name, q, rto) in [
         ("p50", "P50", summary.rto_seconds.p50),

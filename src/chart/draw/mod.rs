@@ -7,4 +7,5 @@ pub(crate) mod common;
 pub(crate) mod dist;
 pub(crate) mod gantt;
 pub(crate) mod load;
+pub(crate) mod p90;
 pub(crate) mod tornado;

@@ -20,7 +20,7 @@ pub fn height(rows: usize) -> u32 {
 }
 
 /// Cuts `s` to fit `max` pixels, ending in an ellipsis when cut.
-fn fit<DB: DrawingBackend>(
+pub(crate) fn fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     style: &TextStyle,

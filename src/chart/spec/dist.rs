@@ -286,7 +286,7 @@ pub fn s_curve(sorted_rtos: &[f64], report: &SimReport) -> SCurveSpec {
 }
 
 /// Text from the plan with control characters replaced: XML cannot hold most of them.
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .collect()

@@ -4,13 +4,15 @@
 //! what a chart *says* (where the objective line sits, how many bars a Gantt has) without
 //! rendering, and the renderers in `draw` only map these numbers to pixels. Times are hours,
 //! the unit of every chart axis. [`dist`] holds the charts of the RTO distribution and its
-//! drivers, [`schedule`] those of one trial's schedule.
+//! drivers, [`p90`] the ranking of what adds time at P90, [`schedule`] those of one trial's schedule.
 
 mod dist;
+mod p90;
 mod schedule;
 
 pub use dist::{
     Bin, Driver, HistogramSpec, Objective, Percentile, SCurveSpec, TOP_DRIVERS, Tail, TornadoSpec,
     histogram, representative_trial, s_curve, tornado,
 };
+pub use p90::{P90Bar, P90DriversSpec, TOP_P90_DRIVERS, p90_drivers};
 pub use schedule::{BarKind, GanttBar, GanttSpec, Lane, LoadSpec, TeamLoad, gantt, load};
