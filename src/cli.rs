@@ -153,8 +153,8 @@ pub struct RunArgs {
     /// Seed of every random stream; the same plan and seed give the same output.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads [default: one per core]; the output does not depend on it.
-    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    /// Worker threads, at most 256 [default: one per core]; the output does not depend on it.
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
     /// Dispatch priority when groups or limits are short.
     #[arg(long, value_enum, default_value_t = PolicyArg::Lft)]
@@ -270,8 +270,8 @@ pub struct CompareArgs {
     /// Seed of every random stream, the same for every column.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads [default: one per core]; the output does not depend on it.
-    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    /// Worker threads, at most 256 [default: one per core]; the output does not depend on it.
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
     /// Print JSON (times in seconds) instead of the table.
     #[arg(long)]

@@ -40,12 +40,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(exit::OK as u8);
             }
-            let code = if err
-                .downcast_ref::<PlanError>()
-                .is_some_and(|e| matches!(e, PlanError::Invalid { .. }))
-                || err.downcast_ref::<InputError>().is_some()
+            let code = if err.downcast_ref::<InputError>().is_some()
                 || err.downcast_ref::<PlanError>().is_some()
                 || err.downcast_ref::<rtosim::import::ImportError>().is_some()
+                || is_bad_path(&err)
             {
                 exit::INVALID_INPUT
             } else {
@@ -64,6 +62,25 @@ fn main() -> ExitCode {
             ExitCode::from(code as u8)
         }
     }
+}
+
+/// Whether the failure is a path the user gave that cannot be read or written (a missing
+/// directory, a file where a directory belongs, no permission): invalid input, not a bug.
+fn is_bad_path(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::*;
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| {
+            matches!(
+                e.kind(),
+                NotFound
+                    | PermissionDenied
+                    | NotADirectory
+                    | IsADirectory
+                    | AlreadyExists
+                    | ReadOnlyFilesystem
+            )
+        })
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

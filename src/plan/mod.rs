@@ -55,7 +55,7 @@ pub struct LoadedPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     /// The file could not be read.
-    #[error("cannot read plan {path}: {source}")]
+    #[error("cannot read plan {path}")]
     Io {
         /// The file.
         path: PathBuf,
