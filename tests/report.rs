@@ -466,7 +466,8 @@ fn an_unwritable_output_fails_cleanly() {
         .args(["--trials", "200"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(rtosim::exit::FAILURE));
+    // An output path that cannot be a directory is the user's input to fix: exit code 2.
+    assert_eq!(out.status.code(), Some(rtosim::exit::INVALID_INPUT));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: cannot create directory"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
