@@ -469,14 +469,13 @@ pub fn normal_cdf(z: f64) -> f64 {
 /// in the first-level cache.
 const CDF_STEPS_PER_UNIT: f64 = 64.0;
 const CDF_RANGE: f64 = 8.5;
+/// Table length: the grid points, then one more 1.0 so interpolation past the end needs no test.
+const CDF_POINTS: usize = 2 * 8 * 64 + 64 + 2;
 
-fn cdf_table() -> &'static [f64] {
-    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+fn cdf_table() -> &'static [f64; CDF_POINTS] {
+    static TABLE: std::sync::OnceLock<[f64; CDF_POINTS]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let n = (2.0 * CDF_RANGE * CDF_STEPS_PER_UNIT) as usize;
-        (0..=n)
-            .map(|i| normal_cdf(i as f64 / CDF_STEPS_PER_UNIT - CDF_RANGE))
-            .collect()
+        std::array::from_fn(|i| normal_cdf(i as f64 / CDF_STEPS_PER_UNIT - CDF_RANGE).min(1.0))
     })
 }
 
@@ -491,7 +490,7 @@ pub fn fast_normal_cdf(z: f64) -> f64 {
 /// The tabulated standard normal CDF behind [`fast_normal_cdf`]; fetch it once with
 /// [`NormalCdfTable::get`] outside a loop to save the lazy-initialisation check per call.
 #[derive(Debug, Clone, Copy)]
-pub struct NormalCdfTable(&'static [f64]);
+pub struct NormalCdfTable(&'static [f64; CDF_POINTS]);
 
 impl NormalCdfTable {
     /// The shared table, built on first use.
@@ -502,15 +501,12 @@ impl NormalCdfTable {
     /// The CDF at `z`.
     #[inline]
     pub fn at(self, z: f64) -> f64 {
-        let x = (z + CDF_RANGE) * CDF_STEPS_PER_UNIT;
-        if x <= 0.0 {
-            return 0.0;
-        }
-        let i = x as usize;
-        match (self.0.get(i), self.0.get(i + 1)) {
-            (Some(&lo), Some(&hi)) => lo + (x - i as f64) * (hi - lo),
-            _ => 1.0,
-        }
+        // Clamped into the grid without branches; the index bound is a constant, so the
+        // compiler drops the bounds checks.
+        let x = ((z + CDF_RANGE) * CDF_STEPS_PER_UNIT).clamp(0.0, (CDF_POINTS - 2) as f64);
+        let i = (x as usize).min(CDF_POINTS - 2);
+        let (lo, hi) = (self.0[i], self.0[i + 1]);
+        lo + (x - i as f64) * (hi - lo)
     }
 }
 
