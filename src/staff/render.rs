@@ -164,11 +164,11 @@ pub fn render_text(r: &StaffReport) -> String {
         (Some(o), Rule::Objective) => {
             let _ = writeln!(
                 out,
-                "Cheapest option meeting the objective with {} confidence: #{} {} ({} people): P90 {}, met in {} of trials.",
+                "Cheapest option meeting the objective with {} confidence: #{} {} ({}): P90 {}, met in {} of trials.",
                 pct(r.confidence),
                 o.id,
                 option_label(o),
-                o.headcount,
+                people(o.headcount),
                 span(o.rto_seconds.p90),
                 o.probability_met.map_or_else(|| "-".into(), pct)
             );
@@ -176,10 +176,10 @@ pub fn render_text(r: &StaffReport) -> String {
         (Some(o), Rule::BestP90) => {
             let _ = writeln!(
                 out,
-                "No objective (set rto-target in the plan or pass --target): the cheapest option within the noise of the best P90 is #{} {} ({} people), P90 {}.",
+                "No objective (set rto-target in the plan or pass --target): the cheapest option within the noise of the best P90 is #{} {} ({}), P90 {}.",
                 o.id,
                 option_label(o),
-                o.headcount,
+                people(o.headcount),
                 span(o.rto_seconds.p90)
             );
         }
@@ -224,4 +224,13 @@ pub fn render_json(r: &StaffReport) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("a staffing report always serializes");
     s.push('\n');
     s
+}
+
+/// "1 person", "4 people".
+fn people(n: u32) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} people")
+    }
 }
