@@ -5,6 +5,7 @@
 //! binary, so no system font library is needed anywhere.
 
 mod draw;
+pub mod lines;
 mod render;
 pub mod spec;
 pub mod theme;

@@ -6,6 +6,7 @@
 use plotters::prelude::*;
 
 use super::run::CompareReport;
+use crate::chart::lines::svg_line_chart;
 use crate::duration::hours;
 use crate::staff::{CHART_SIZE, PALETTE, fallback_svg};
 
@@ -60,64 +61,49 @@ pub fn render_s_curves(spec: &SCurveChart) -> Result<String, String> {
         .filter(|x| x.is_finite())
         .fold(0.0, f64::max);
     let x_max = if x_max > 0.0 { x_max * 1.05 } else { 1.0 };
-    // plotters measures text with the font rtosim embeds (see `chart::theme`).
-    if !crate::chart::theme::ensure_font() {
-        return Err("the embedded chart font could not be loaded".to_string());
-    }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&spec.title, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..x_max, 0.0..1.0)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc("RTO (hours)")
-            .y_desc("recoveries finished")
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (i, c) in spec.curves.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
+    svg_line_chart(
+        CHART_SIZE,
+        &spec.title,
+        0.0..x_max,
+        0.0..1.0,
+        |chart| {
             chart
-                .draw_series(LineSeries::new(
-                    c.points.iter().copied(),
-                    color.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?
-                .label(c.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-        }
-        if let Some(t) = spec.target_hours {
-            let red = RGBColor(200, 0, 0);
-            chart
-                .draw_series(LineSeries::new([(t, 0.0), (t, 1.0)], red.stroke_width(1)))
-                .map_err(|e| e.to_string())?
-                .label("objective")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
-        }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+                .configure_mesh()
+                .x_desc("RTO (hours)")
+                .y_desc("recoveries finished")
+                .light_line_style(WHITE.mix(0.0))
+                .bold_line_style(BLACK.mix(0.12))
+                .label_style(("sans-serif", 13))
+                .axis_desc_style(("sans-serif", 14))
+                .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+                .draw()
+                .map_err(|e| e.to_string())
+        },
+        |chart| {
+            for (i, c) in spec.curves.iter().enumerate() {
+                let color = PALETTE[i % PALETTE.len()];
+                chart
+                    .draw_series(LineSeries::new(
+                        c.points.iter().copied(),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label(c.label.as_str())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                    });
+            }
+            if let Some(t) = spec.target_hours {
+                let red = RGBColor(200, 0, 0);
+                chart
+                    .draw_series(LineSeries::new([(t, 0.0), (t, 1.0)], red.stroke_width(1)))
+                    .map_err(|e| e.to_string())?
+                    .label("objective")
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
+            }
+            Ok(())
+        },
+    )
 }
 
 /// The S-curves of a comparison as an SVG document.

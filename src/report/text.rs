@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::sections;
 use super::summary::{PERCENTILES, SimReport};
 use super::table::{Align, render};
 use crate::duration::format_span as span;
@@ -145,63 +146,20 @@ pub fn render_text(r: &SimReport) -> String {
         ));
     }
 
-    if !r.teams.is_empty() {
-        out.push_str("\nTeams\n");
-        let rows: Vec<Vec<String>> = r
-            .teams
-            .iter()
-            .map(|t| {
-                vec![
-                    t.name.clone(),
-                    format!("{} x {}", t.groups, t.size),
-                    t.steps.to_string(),
-                    pct(t.utilisation),
-                    span(t.mean_wait_seconds),
-                    span(t.wait_per_trial_seconds),
-                ]
-            })
-            .collect();
-        out.push_str(&render(
-            &[
-                "team",
-                "groups x people",
-                "steps",
-                "busy",
-                "wait per step",
-                "wait per recovery",
-            ],
-            &[
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-                Align::Right,
-            ],
-            &rows,
-            2,
-        ));
-    }
-    if !r.limits.is_empty() {
-        out.push_str("\nLimits\n");
-        let rows: Vec<Vec<String>> = r
-            .limits
-            .iter()
-            .map(|l| {
-                vec![
-                    l.name.clone(),
-                    l.capacity.to_string(),
-                    pct(l.utilisation),
-                    span(l.wait_per_trial_seconds),
-                ]
-            })
-            .collect();
-        out.push_str(&render(
-            &["limit", "capacity", "in use", "wait per recovery"],
-            &[Align::Left, Align::Right, Align::Right, Align::Right],
-            &rows,
-            2,
-        ));
+    // The same tables the HTML and Markdown reports show.
+    for (title, table) in [
+        ("Teams", sections::teams(r)),
+        ("Limits", sections::limits(r)),
+    ] {
+        if let Some(t) = table {
+            let _ = writeln!(out, "\n{title}");
+            let align: Vec<Align> = t
+                .numeric
+                .iter()
+                .map(|&n| if n { Align::Right } else { Align::Left })
+                .collect();
+            out.push_str(&render(&t.header, &align, &t.rows, 2));
+        }
     }
     out.push_str(&super::render_chaos_text(&r.chaos));
     out

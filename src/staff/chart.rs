@@ -9,6 +9,7 @@ use plotters::prelude::*;
 
 use super::grid::DimKind;
 use super::report::{OptionReport, StaffReport, SweptDim};
+use crate::chart::lines::svg_line_chart;
 use crate::duration::hours;
 
 /// Line colours: the Okabe-Ito palette, distinguishable with colour-blindness.
@@ -222,111 +223,95 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
         .fold(0.0, f64::max);
     let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
 
-    // plotters measures text with the font rtosim embeds (see `chart::theme`).
-    if !crate::chart::theme::ensure_font() {
-        return Err("the embedded chart font could not be loaded".to_string());
-    }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&spec.title, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x_min..x_max, 0.0..y_max)
-            .map_err(|e| e.to_string())?;
-        let ticks = ((x_max - x_min).round() as usize + 1).min(40);
-        chart
-            .configure_mesh()
-            .x_desc(spec.x_label.as_str())
-            .y_desc("RTO in hours (band from P50, dashed, to P90, solid)")
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.12))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
-            .x_labels(ticks)
-            .x_label_formatter(&whole)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()
-            .map_err(|e| e.to_string())?;
-
-        for (i, line) in spec.lines.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            let mut band: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.p90)).collect();
-            band.extend(line.points.iter().rev().map(|p| (p.x, p.p50)));
+    svg_line_chart(
+        SIZE,
+        &spec.title,
+        x_min..x_max,
+        0.0..y_max,
+        |chart| {
+            let ticks = ((x_max - x_min).round() as usize + 1).min(40);
             chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band,
-                    color.mix(0.15).filled(),
-                )))
-                .map_err(|e| e.to_string())?;
-            chart
-                .draw_series(
-                    line.points.iter().map(|p| {
+                .configure_mesh()
+                .x_desc(spec.x_label.as_str())
+                .y_desc("RTO in hours (band from P50, dashed, to P90, solid)")
+                .light_line_style(WHITE.mix(0.0))
+                .bold_line_style(BLACK.mix(0.12))
+                .label_style(("sans-serif", 13))
+                .axis_desc_style(("sans-serif", 14))
+                .x_labels(ticks)
+                .x_label_formatter(&whole)
+                .y_label_formatter(&|y| format!("{y:.0}"))
+                .draw()
+                .map_err(|e| e.to_string())
+        },
+        |chart| {
+            for (i, line) in spec.lines.iter().enumerate() {
+                let color = PALETTE[i % PALETTE.len()];
+                let mut band: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.p90)).collect();
+                band.extend(line.points.iter().rev().map(|p| (p.x, p.p50)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        band,
+                        color.mix(0.15).filled(),
+                    )))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(line.points.iter().map(|p| {
                         PathElement::new(vec![(p.x, p.p50), (p.x, p.p90)], color.mix(0.5))
-                    }),
-                )
-                .map_err(|e| e.to_string())?;
-            chart
-                .draw_series(LineSeries::new(
-                    line.points.iter().map(|p| (p.x, p.p90)),
-                    color.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?
-                .label(line.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(DashedLineSeries::new(
-                    line.points.iter().map(|p| (p.x, p.p50)),
-                    5,
-                    4,
-                    color.stroke_width(1),
-                ))
-                .map_err(|e| e.to_string())?;
-            chart
-                .draw_series(
-                    line.points
-                        .iter()
-                        .map(|p| Circle::new((p.x, p.p90), 3, color.filled())),
-                )
-                .map_err(|e| e.to_string())?;
-        }
-        if let Some(t) = spec.target_hours {
-            chart
-                .draw_series(LineSeries::new(
-                    [(x_min, t), (x_max, t)],
-                    RGBColor(200, 0, 0).stroke_width(1),
-                ))
-                .map_err(|e| e.to_string())?
-                .label("objective")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(200, 0, 0)));
-        }
-        if let Some(m) = spec.marked {
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (m.x, m.p90),
-                    8,
-                    BLACK.stroke_width(2),
-                )))
-                .map_err(|e| e.to_string())?
-                .label(format!("recommended: option #{}", m.option))
-                .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.stroke_width(2)));
-        }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+                    }))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(LineSeries::new(
+                        line.points.iter().map(|p| (p.x, p.p90)),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label(line.label.as_str())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                    });
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        line.points.iter().map(|p| (p.x, p.p50)),
+                        5,
+                        4,
+                        color.stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?;
+                chart
+                    .draw_series(
+                        line.points
+                            .iter()
+                            .map(|p| Circle::new((p.x, p.p90), 3, color.filled())),
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
+            if let Some(t) = spec.target_hours {
+                chart
+                    .draw_series(LineSeries::new(
+                        [(x_min, t), (x_max, t)],
+                        RGBColor(200, 0, 0).stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label("objective")
+                    .legend(|(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(200, 0, 0))
+                    });
+            }
+            if let Some(m) = spec.marked {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (m.x, m.p90),
+                        8,
+                        BLACK.stroke_width(2),
+                    )))
+                    .map_err(|e| e.to_string())?
+                    .label(format!("recommended: option #{}", m.option))
+                    .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.stroke_width(2)));
+            }
+            Ok(())
+        },
+    )
 }
 
 /// The staffing chart of a sweep as an SVG document, ready to embed in a report.

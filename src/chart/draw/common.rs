@@ -37,6 +37,49 @@ pub fn text<DB: DrawingBackend>(
     area.draw(&Text::new(s, at, style.pos(Pos::new(h, v))))
 }
 
+/// A horizontal bar from `x0` to `x1` (at least a pixel wide) centred on `y`, `half` pixels
+/// either side, filled with `fill`, outlined in ink when `outline` is set (so a light fill still
+/// reads in greyscale), with `value` written just right of its end.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one bar's geometry, look and label"
+)]
+pub fn value_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x0, x1, y, half): (i32, i32, i32, i32),
+    fill: RGBColor,
+    outline: bool,
+    value: &str,
+    style: &TextStyle,
+    th: &Theme,
+    gap: f64,
+) -> DrawResult<DB> {
+    let x1 = x1.max(x0 + 1);
+    area.draw(&Rectangle::new(
+        [(x0, y - half), (x1, y + half)],
+        fill.filled(),
+    ))?;
+    if outline {
+        area.draw(&PathElement::new(
+            vec![
+                (x0, y - half),
+                (x1, y - half),
+                (x1, y + half),
+                (x0, y + half),
+            ],
+            INK.stroke_width(th.upx(1.0)),
+        ))?;
+    }
+    text(
+        area,
+        value,
+        (x1 + th.px(gap), y),
+        style,
+        HPos::Left,
+        VPos::Center,
+    )
+}
+
 /// An axis-aligned box in pixels: `x0 <= x1`, `y0 <= y1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PxBox {

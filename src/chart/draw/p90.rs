@@ -6,7 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::{DrawResult, Key, LEGEND_LEFT, legend, legend_height, measure, text, titled};
+use super::common::{
+    DrawResult, Key, LEGEND_LEFT, legend, legend_height, measure, text, titled, value_bar,
+};
 use super::tornado::fit;
 use crate::chart::render::WIDTH;
 use crate::chart::spec::P90DriversSpec;
@@ -117,7 +119,6 @@ pub fn p90_drivers<DB: DrawingBackend>(
         let yc = (rows - i) as f64 - 0.5;
         let (x0, y) = chart.backend_coord(&(0.0, yc));
         let (x1, _) = chart.backend_coord(&(b.hours, yc));
-        let x1 = x1.max(x0 + 1);
         text(
             root,
             label,
@@ -126,29 +127,17 @@ pub fn p90_drivers<DB: DrawingBackend>(
             HPos::Right,
             VPos::Center,
         )?;
+        // Risks and the like are light with an outline, steps dark: distinct in grey too.
         let fill = if b.is_step() { PRIMARY } else { SECONDARY };
-        root.draw(&Rectangle::new(
-            [(x0, y - bar_h), (x1, y + bar_h)],
-            fill.filled(),
-        ))?;
-        if !b.is_step() {
-            root.draw(&PathElement::new(
-                vec![
-                    (x0, y - bar_h),
-                    (x1, y - bar_h),
-                    (x1, y + bar_h),
-                    (x0, y + bar_h),
-                ],
-                INK.stroke_width(th.upx(1.0)),
-            ))?;
-        }
-        text(
+        value_bar(
             root,
+            (x0, x1, y, bar_h),
+            fill,
+            !b.is_step(),
             &b.value,
-            (x1 + th.px(6.0), y),
             &tick,
-            HPos::Left,
-            VPos::Center,
+            th,
+            6.0,
         )?;
     }
     if spec.bars.is_empty() {

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::common::{DrawResult, measure, text, titled};
+use super::common::{DrawResult, measure, text, titled, value_bar};
 use crate::chart::spec::TornadoSpec;
 use crate::chart::theme::{GRID, INK, MUTED, PRIMARY, SECONDARY, Theme};
 
@@ -189,28 +189,16 @@ pub fn tornado<DB: DrawingBackend>(
 
         let (k0, _) = right_chart.backend_coord(&(0.0, yc));
         let (k1, _) = right_chart.backend_coord(&(d.criticality * 100.0, yc));
-        let k1 = k1.max(k0 + 1);
-        root.draw(&Rectangle::new(
-            [(k0, y - bar_h), (k1, y + bar_h)],
-            SECONDARY.filled(),
-        ))?;
-        root.draw(&PathElement::new(
-            vec![
-                (k0, y - bar_h),
-                (k1, y - bar_h),
-                (k1, y + bar_h),
-                (k0, y + bar_h),
-            ],
-            INK.stroke_width(th.upx(1.0)),
-        ))?;
         let pct = format!("{:.0}%", d.criticality * 100.0);
-        text(
+        value_bar(
             root,
+            (k0, k1, y, bar_h),
+            SECONDARY,
+            true,
             &pct,
-            (k1 + th.px(5.0), y),
             &tick,
-            HPos::Left,
-            VPos::Center,
+            th,
+            5.0,
         )?;
     }
     if spec.drivers.is_empty() {
