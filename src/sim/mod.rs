@@ -10,7 +10,7 @@ mod runner;
 mod trial;
 
 pub use lanes::assign_groups;
-pub use model::{CStep, Model, NONE, Policy, attempt_time};
+pub use model::{CStep, Model, NONE, PlainLogNormal, Policy, attempt_time};
 pub use runner::{
     Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, replay, run,
 };

@@ -5,6 +5,7 @@
 //! (offsets into flat arrays); nothing here is a hash map or a string.
 
 use super::chaos::ChaosModel;
+use super::trial::stream_offset;
 use crate::dist::Dist;
 use crate::plan::{Plan, RiskEffect, Scenario, graph};
 
@@ -56,11 +57,44 @@ pub struct CStep {
     pub scale: f64,
 }
 
+/// A step whose attempt is a single lognormal draw: no retries and no team whose group size
+/// scales it. The forward pass samples these from this packed copy instead of the whole
+/// [`CStep`], so a trial's walk over the steps stays in the first-level cache.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlainLogNormal {
+    /// Where the step's random stream ([`CStep::stream`]) starts in a trial's sequence.
+    pub stream_offset: u64,
+    /// Location of the logarithm.
+    pub mu: f64,
+    /// Scale of the logarithm.
+    pub sigma: f64,
+}
+
+impl PlainLogNormal {
+    /// The packed copy of `step`, when its attempt is a plain lognormal draw.
+    fn of(step: &CStep) -> Option<PlainLogNormal> {
+        let retries = step.fail_p > 0.0 && step.fail_max > 0;
+        match step.dist {
+            Dist::LogNormal { mu, sigma } if !retries && step.team == NONE => {
+                Some(PlainLogNormal {
+                    stream_offset: stream_offset(step.stream),
+                    mu,
+                    sigma,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A scenario of a plan, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Compiled steps in topological order.
     pub steps: Vec<CStep>,
+    /// For each step, its packed copy when it is a plain lognormal draw (kept in step with
+    /// `steps` by [`Model::compile`]).
+    pub plain: Vec<Option<PlainLogNormal>>,
     /// CSR offsets into `pred` (length steps + 1).
     pub pred_start: Vec<u32>,
     /// Predecessors (compiled indices).
@@ -165,6 +199,7 @@ impl Model {
         }
         let unconstrained = steps.iter().all(|s| s.team == NONE) && use_limit.is_empty();
         let mut model = Model {
+            plain: steps.iter().map(PlainLogNormal::of).collect(),
             steps,
             pred_start,
             pred,

@@ -13,10 +13,11 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rand::{Rng, RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 use rand_xoshiro::SplitMix64;
 
 use super::chaos::{ChaosDraws, shift_end};
-use super::model::{CStep, Model, NONE, attempt_time};
+use super::model::{CStep, Model, NONE, PlainLogNormal, attempt_time};
 
 /// SplitMix64's increment (the golden ratio in 64-bit fixed point).
 const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -57,10 +58,32 @@ pub struct StepTiming {
     pub failures: u32,
 }
 
+/// What a trial leaves of one step for the statistics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepResult {
+    /// When the step started.
+    pub start: f64,
+    /// When the step finished.
+    pub finish: f64,
+    /// Its cruciality key (see [`StepTiming::key`]).
+    pub key: f64,
+    /// Its failed attempts.
+    pub failures: u32,
+}
+
 /// A source of step timings.
 pub trait Sampler {
     /// The timing of `step` in the current trial.
     fn time(&mut self, step: &CStep) -> StepTiming;
+
+    /// The length and normal score of a plain lognormal step's draw: the same as
+    /// [`Sampler::time`] of the step gives as `length` and `key`, from the packed copy alone.
+    /// `None` sends the caller to [`Sampler::time`].
+    #[inline(always)]
+    fn plain_lognormal(&mut self, step: &PlainLogNormal) -> Option<(f64, f64)> {
+        let _ = step;
+        None
+    }
 
     /// The trial's random stream `id` for chaos draws (risks, factors, mobilisation,
     /// hand-offs), or `None` for samplers that use mean values and let no risk fire.
@@ -88,6 +111,13 @@ impl RandomSampler {
 impl Sampler for RandomSampler {
     fn stream(&self, id: u64) -> Option<SplitMix64> {
         Some(stream_of(self.key, id))
+    }
+
+    #[inline(always)]
+    fn plain_lognormal(&mut self, step: &PlainLogNormal) -> Option<(f64, f64)> {
+        let mut rng = SplitMix64::seed_from_u64(self.key.wrapping_add(step.stream_offset));
+        let z: f64 = rng.sample(StandardNormal);
+        Some(((step.mu + step.sigma * z).exp(), z))
     }
 
     #[inline]
@@ -134,8 +164,13 @@ impl Sampler for RandomSampler {
 /// Stream `id` of the trial with key `key`: its own segment of the trial's SplitMix64 sequence.
 #[inline]
 fn stream_of(key: u64, id: u64) -> SplitMix64 {
-    let offset = (id << 24).wrapping_mul(GOLDEN_GAMMA);
-    SplitMix64::seed_from_u64(key.wrapping_add(offset))
+    SplitMix64::seed_from_u64(key.wrapping_add(stream_offset(id)))
+}
+
+/// Where stream `id` starts in a trial's SplitMix64 sequence, relative to the trial's key.
+#[inline]
+pub fn stream_offset(id: u64) -> u64 {
+    (id << 24).wrapping_mul(GOLDEN_GAMMA)
 }
 
 /// Mean durations and no failures: the plan as a spreadsheet would schedule it.
@@ -293,18 +328,54 @@ impl TrialState {
     /// Runs one trial, leaving its schedule in the buffers; returns the RTO. For unconstrained
     /// plans only start, finish, key and failures are written (see [`TrialState::run_complete`]).
     pub fn run<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
+        self.run_with::<S, true>(model, sampler, |_, _| {})
+    }
+
+    /// [`TrialState::run`], calling `observe(s, result)` once for each step `s` when its
+    /// result is final. The unconstrained forward pass calls it as it goes, so work on each
+    /// step's result overlaps with drawing the next step's duration; it then keeps only finish
+    /// times and enablers in the buffers (enough for [`TrialState::critical_chain`]), not start
+    /// times, keys and failures.
+    #[inline]
+    pub fn run_observed<S: Sampler>(
+        &mut self,
+        model: &Model,
+        sampler: &mut S,
+        observe: impl FnMut(usize, &StepResult),
+    ) -> f64 {
+        self.run_with::<S, false>(model, sampler, observe)
+    }
+
+    #[inline]
+    fn run_with<S: Sampler, const FULL: bool>(
+        &mut self,
+        model: &Model,
+        sampler: &mut S,
+        mut observe: impl FnMut(usize, &StepResult),
+    ) -> f64 {
         if let Some(chaos) = &model.chaos {
             self.chaos
                 .draw(chaos, &model.steps, &|id| sampler.stream(id));
         }
         if model.unconstrained {
             if model.chaos.is_some() {
-                self.forward_pass::<S, true>(model, sampler);
+                self.forward_pass::<S, true, FULL>(model, sampler, &mut observe);
             } else {
-                self.forward_pass::<S, false>(model, sampler);
+                self.forward_pass::<S, false, FULL>(model, sampler, &mut observe);
             }
         } else {
             self.dispatch_all(model, sampler);
+            for s in 0..model.len() {
+                observe(
+                    s,
+                    &StepResult {
+                        start: self.start[s],
+                        finish: self.finish[s],
+                        key: self.key[s],
+                        failures: self.failures[s],
+                    },
+                );
+            }
         }
         self.rto
     }
@@ -325,8 +396,15 @@ impl TrialState {
     }
 
     /// Unconstrained: every step starts when its last dependency finishes.
-    fn forward_pass<S: Sampler, const CHAOS: bool>(&mut self, model: &Model, sampler: &mut S) {
-        let mut rto = 0.0_f64;
+    #[inline]
+    fn forward_pass<S: Sampler, const CHAOS: bool, const FULL: bool>(
+        &mut self,
+        model: &Model,
+        sampler: &mut S,
+        observe: &mut impl FnMut(usize, &StepResult),
+    ) {
+        // The first step that finished last; ties go to the earliest.
+        let (mut rto, mut last) = (0.0_f64, if model.is_empty() { NONE } else { 0 });
         let finish = &mut self.finish[..model.len()];
         for s in 0..finish.len() {
             // Branch-free arg-max (selects, not jumps): with random durations a
@@ -340,23 +418,42 @@ impl TrialState {
             }
             let start = max_no_nan(0.0, latest);
             self.enabler[s] = enabler;
-            let t = sampler.time(&model.steps[s]);
+            let plain = model.plain[s]
+                .as_ref()
+                .and_then(|plain| sampler.plain_lognormal(plain));
+            let (length, key, failures) = match plain {
+                Some((length, z)) => (length, z, 0),
+                None => {
+                    let t = sampler.time(&model.steps[s]);
+                    (t.lead + t.length, t.key, t.failures)
+                }
+            };
             let end = if CHAOS {
-                start + (t.lead + t.length) * self.chaos.mul[s] + self.chaos.add[s]
+                start + length * self.chaos.mul[s] + self.chaos.add[s]
             } else {
-                start + t.lead + t.length
+                start + length
             };
             finish[s] = end;
-            self.start[s] = start;
-            self.key[s] = t.key;
-            self.failures[s] = t.failures;
-            rto = max_no_nan(rto, end);
+            if FULL {
+                self.start[s] = start;
+                self.key[s] = key;
+                self.failures[s] = failures;
+            }
+            observe(
+                s,
+                &StepResult {
+                    start,
+                    finish: end,
+                    key,
+                    failures,
+                },
+            );
+            let later = end > rto;
+            rto = if later { end } else { rto };
+            last = if later { s as u32 } else { last };
         }
         self.rto = rto;
-        self.last = finish
-            .iter()
-            .position(|&f| f == rto)
-            .map_or(NONE, |s| s as u32);
+        self.last = last;
     }
 
     /// Fills the fields the forward pass leaves out (ready and release times), so a replayed
