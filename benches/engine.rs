@@ -37,13 +37,16 @@ fn bare_loop(model: &Model, trials: u64, seed: u64) -> f64 {
                 let mut rng = SplitMix64::seed_from_u64(splitmix(seed ^ t));
                 let mut rto = 0.0_f64;
                 for s in 0..model.len() {
+                    // A plain comparison: times are never NaN, and `f64::max` would pay for
+                    // IEEE's NaN rules.
+                    let later = |a: f64, b: f64| if b > a { b } else { a };
                     let start = model
                         .preds(s)
                         .iter()
                         .map(|&p| finish[p as usize])
-                        .fold(0.0, f64::max);
+                        .fold(0.0, later);
                     finish[s] = start + dists[s].sample(&mut rng);
-                    rto = rto.max(finish[s]);
+                    rto = later(rto, finish[s]);
                 }
                 rto
             },
