@@ -352,15 +352,12 @@ pub fn run(
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()?;
     let mut outcomes = vec![Outcome::default(); config.trials as usize];
     // Each thread keeps one worker and takes the next block whenever it is free, so the threads
     // finish within a block of each other, and only one set of histograms per thread is merged.
     // Which thread runs a block does not matter: every statistic merges exactly.
     let blocks = Mutex::new(outcomes.chunks_mut(BLOCK).enumerate());
-    let accums = pool.broadcast(|_| {
+    let work = |_: rayon::BroadcastContext<'_>| {
         let mut worker: Option<Worker> = None;
         loop {
             let next = blocks.lock().unwrap_or_else(PoisonError::into_inner).next();
@@ -371,7 +368,17 @@ pub fn run(
             worker.block(model, config.seed, block, chunk);
             progress(chunk.len() as u64);
         }
-    });
+    };
+    // With no thread count given, the shared pool does (one thread per core), which saves
+    // starting threads for every run of a sweep.
+    let accums = if config.threads == 0 {
+        rayon::broadcast(work)
+    } else {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(config.threads)
+            .build()?
+            .broadcast(work)
+    };
     let accum = accums
         .into_iter()
         .flatten()
