@@ -399,13 +399,7 @@ impl Dist {
     #[inline]
     pub fn sample_scored<R: Rng + ?Sized>(&self, rng: &mut R) -> Draw {
         match self {
-            Dist::LogNormal { mu, sigma } => {
-                let z: f64 = rng.sample(StandardNormal);
-                Draw {
-                    value: (mu + sigma * z).exp(),
-                    rank: z,
-                }
-            }
+            Dist::LogNormal { mu, sigma } => lognormal_scored(*mu, *sigma, rng),
             _ => self.sample(rng),
         }
     }
@@ -446,6 +440,17 @@ impl Dist {
                 f(self.quantile(0.9))
             ),
         }
+    }
+}
+
+/// A lognormal draw with its normal score `z` as `rank`: [`Dist::sample_scored`] of
+/// `Dist::LogNormal { mu, sigma }`.
+#[inline]
+pub fn lognormal_scored<R: Rng + ?Sized>(mu: f64, sigma: f64, rng: &mut R) -> Draw {
+    let z: f64 = rng.sample(StandardNormal);
+    Draw {
+        value: (mu + sigma * z).exp(),
+        rank: z,
     }
 }
 

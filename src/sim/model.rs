@@ -57,6 +57,13 @@ pub struct CStep {
     pub scale: f64,
 }
 
+impl CStep {
+    /// Whether an attempt can fail and be re-run.
+    pub fn has_retries(&self) -> bool {
+        self.fail_p > 0.0 && self.fail_max > 0
+    }
+}
+
 /// A step whose attempt is a single lognormal draw: no retries and no team whose group size
 /// scales it. The forward pass samples these from this packed copy instead of the whole
 /// [`CStep`], so a trial's walk over the steps stays in the first-level cache.
@@ -73,9 +80,8 @@ pub struct PlainLogNormal {
 impl PlainLogNormal {
     /// The packed copy of `step`, when its attempt is a plain lognormal draw.
     fn of(step: &CStep) -> Option<PlainLogNormal> {
-        let retries = step.fail_p > 0.0 && step.fail_max > 0;
         match step.dist {
-            Dist::LogNormal { mu, sigma } if !retries && step.team == NONE => {
+            Dist::LogNormal { mu, sigma } if !step.has_retries() && step.team == NONE => {
                 Some(PlainLogNormal {
                     stream_offset: stream_offset(step.stream),
                     mu,

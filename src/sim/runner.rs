@@ -186,7 +186,7 @@ impl Worker {
             order: Vec::with_capacity(BLOCK),
             key_kinds: (0..n)
                 .map(|s| {
-                    if has_retries(model, s) {
+                    if model.steps[s].has_retries() {
                         KeyKind::Total
                     } else if model.steps[s].dist.scores_are_normal() {
                         KeyKind::NormalScore
@@ -339,10 +339,6 @@ fn rank_sums(keys: &[f32], ranks: &[f32], normal_scores: bool) -> (f64, f64, f64
         kr += total(lkr);
     }
     (k, kk, kr)
-}
-
-fn has_retries(model: &Model, s: usize) -> bool {
-    model.steps[s].fail_p > 0.0 && model.steps[s].fail_max > 0
 }
 
 /// Runs `config.trials` trials of `model`. `progress` is called with the number of trials

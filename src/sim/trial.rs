@@ -13,11 +13,11 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::StandardNormal;
 use rand_xoshiro::SplitMix64;
 
 use super::chaos::{ChaosDraws, shift_end};
 use super::model::{CStep, Model, NONE, PlainLogNormal, attempt_time};
+use crate::dist::lognormal_scored;
 
 /// SplitMix64's increment (the golden ratio in 64-bit fixed point).
 const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -116,8 +116,8 @@ impl Sampler for RandomSampler {
     #[inline(always)]
     fn plain_lognormal(&mut self, step: &PlainLogNormal) -> Option<(f64, f64)> {
         let mut rng = SplitMix64::seed_from_u64(self.key.wrapping_add(step.stream_offset));
-        let z: f64 = rng.sample(StandardNormal);
-        Some(((step.mu + step.sigma * z).exp(), z))
+        let draw = lognormal_scored(step.mu, step.sigma, &mut rng);
+        Some((draw.value, draw.rank))
     }
 
     #[inline]
@@ -126,8 +126,7 @@ impl Sampler for RandomSampler {
         // steps its state by a constant, so segment `i` starts `i * 2^24` draws in, which costs a
         // multiply and an add. A step never needs 2^24 draws.
         let mut rng = stream_of(self.key, step.stream);
-        let retries = step.fail_p > 0.0 && step.fail_max > 0;
-        if !retries {
+        if !step.has_retries() {
             let draw = step.dist.sample_scored(&mut rng);
             let (length, hands) = attempt_time(step, draw.value);
             return StepTiming {

@@ -47,15 +47,7 @@ impl LogHistogram {
     /// Records one non-negative, finite value.
     #[inline]
     pub fn record(&mut self, value: f64) {
-        // Fast path: a value inside the range already covered.
-        // Zero and subnormals fall below every bucket in use (those of normal floats, which
-        // are all the slow path ever adds), so the range test sends them to the slow path too.
-        let i = bucket(value).wrapping_sub(self.base) as usize;
-        if i < self.counts.len() {
-            self.counts[i] += 1;
-            return;
-        }
-        self.record_slow(value);
+        self.record_bucket(bucket(value));
     }
 
     /// Records values given by their buckets ([`bucket_index`]), exactly as [`LogHistogram::record`]
@@ -64,24 +56,30 @@ impl LogHistogram {
     #[inline]
     pub fn record_buckets(&mut self, buckets: &[u32]) {
         for &b in buckets {
-            let i = u64::from(b).wrapping_sub(self.base) as usize;
-            if i < self.counts.len() {
-                self.counts[i] += 1;
-            } else {
-                // The bucket's lower bound lands in the same bucket, and is zero or subnormal
-                // exactly when the value was.
-                self.record_slow(f64::from_bits(u64::from(b) << SHIFT));
-            }
+            self.record_bucket(u64::from(b));
         }
     }
 
+    #[inline(always)]
+    fn record_bucket(&mut self, b: u64) {
+        // Fast path: a bucket inside the range already covered. Zero and subnormals fall below
+        // every bucket in use (those of normal floats, which are all the slow path ever adds),
+        // so the range test sends them to the slow path too.
+        let i = b.wrapping_sub(self.base) as usize;
+        if i < self.counts.len() {
+            self.counts[i] += 1;
+            return;
+        }
+        self.record_slow(b);
+    }
+
     #[inline(never)]
-    fn record_slow(&mut self, value: f64) {
-        if value < f64::MIN_POSITIVE {
+    fn record_slow(&mut self, b: u64) {
+        // Buckets below the smallest normal float's hold zero and the subnormals.
+        if b < bucket(f64::MIN_POSITIVE) {
             self.zeros += 1;
             return;
         }
-        let b = bucket(value);
         if self.counts.is_empty() {
             self.base = b;
             self.counts.push(1);
