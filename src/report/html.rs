@@ -111,11 +111,8 @@ pub fn render_html(m: &ManagementReport) -> String {
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(&r.plan));
     let _ = writeln!(
         out,
-        "<p class=\"sub\">Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}</p>\n</header>",
-        escape(&r.scenario),
-        super::narrative::thousands(r.trials),
-        r.seed,
-        escape(r.version)
+        "<p class=\"sub\">{}</p>\n</header>",
+        escape(&super::sections::byline(r))
     );
 
     out.push_str("<section class=\"summary\" id=\"summary\">\n");

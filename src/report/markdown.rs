@@ -54,14 +54,7 @@ pub fn render_markdown(m: &ManagementReport) -> String {
     let r = &m.summary;
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(&r.plan));
-    let _ = writeln!(
-        out,
-        "Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}\n",
-        escape(&r.scenario),
-        super::narrative::thousands(r.trials),
-        r.seed,
-        escape(r.version)
-    );
+    let _ = writeln!(out, "{}\n", escape(&super::sections::byline(r)));
     let quoted: Vec<String> = m
         .narrative
         .iter()

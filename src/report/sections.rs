@@ -20,6 +20,17 @@ fn pct1(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// The line under the title: scenario, trials, seed and version (not escaped).
+pub fn byline(r: &SimReport) -> String {
+    format!(
+        "Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}",
+        r.scenario,
+        super::narrative::thousands(r.trials),
+        r.seed,
+        r.version
+    )
+}
+
 /// The inputs that reproduce a report, as (name, value) pairs.
 pub fn inputs(m: &super::management::ManagementReport) -> [(&'static str, String); 7] {
     let r = &m.summary;
