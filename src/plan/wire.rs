@@ -137,6 +137,21 @@ pub struct DistWire {
     pub model: Option<String>,
 }
 
+impl DistWire {
+    /// Each value key, with whether it is given.
+    pub fn present_keys(&self) -> [(&'static str, bool); 7] {
+        [
+            ("min", self.min.is_some()),
+            ("mode", self.mode.is_some()),
+            ("max", self.max.is_some()),
+            ("p50", self.p50.is_some()),
+            ("p90", self.p90.is_some()),
+            ("mean", self.mean.is_some()),
+            ("samples", self.samples.is_some()),
+        ]
+    }
+}
+
 /// Retry chaos.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

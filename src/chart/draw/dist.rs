@@ -50,6 +50,26 @@ fn objective_label(o: &Objective, x_max: f64) -> (String, bool) {
     }
 }
 
+/// The legend keys both distribution charts end with: the objective when it is on the axis,
+/// and a note on trials beyond it.
+fn objective_and_tail_keys(
+    objective: Option<&Objective>,
+    x_max: f64,
+    tail: Option<&Tail>,
+) -> Vec<(Key, String)> {
+    let mut keys = Vec::new();
+    if objective.is_some_and(|o| o.hours <= x_max) {
+        keys.push((
+            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
+            "objective".to_string(),
+        ));
+    }
+    if let Some(t) = tail {
+        keys.push((Key::Note, tail_note(t)));
+    }
+    keys
+}
+
 fn tail_note(t: &Tail) -> String {
     format!(
         "{} of trials take longer than the axis shows, up to {}",
@@ -75,15 +95,11 @@ fn histogram_keys(spec: &HistogramSpec) -> Vec<(Key, String)> {
             "P50 and P90".to_string(),
         ),
     ];
-    if spec.objective.is_some_and(|o| o.hours <= spec.x_max) {
-        keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".to_string(),
-        ));
-    }
-    if let Some(t) = &spec.tail {
-        keys.push((Key::Note, tail_note(t)));
-    }
+    keys.extend(objective_and_tail_keys(
+        spec.objective.as_ref(),
+        spec.x_max,
+        spec.tail.as_ref(),
+    ));
     keys
 }
 
@@ -95,15 +111,11 @@ fn s_curve_keys(spec: &SCurveSpec) -> Vec<(Key, String)> {
         ),
         (Key::Swatch(INK), "percentiles".to_string()),
     ];
-    if spec.objective.is_some_and(|o| o.hours <= spec.x_max) {
-        keys.push((
-            Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
-            "objective".to_string(),
-        ));
-    }
-    if let Some(t) = &spec.tail {
-        keys.push((Key::Note, tail_note(t)));
-    }
+    keys.extend(objective_and_tail_keys(
+        spec.objective.as_ref(),
+        spec.x_max,
+        spec.tail.as_ref(),
+    ));
     keys
 }
 

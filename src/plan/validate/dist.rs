@@ -66,15 +66,7 @@ impl Checker {
                 return None;
             }
         };
-        let present: [(&str, bool); 7] = [
-            ("min", d.min.is_some()),
-            ("mode", d.mode.is_some()),
-            ("max", d.max.is_some()),
-            ("p50", d.p50.is_some()),
-            ("p90", d.p90.is_some()),
-            ("mean", d.mean.is_some()),
-            ("samples", d.samples.is_some()),
-        ];
+        let present = d.present_keys();
         let mut ok = true;
         for (key, is_present) in present {
             if is_present && !allowed.contains(&key) {

@@ -93,15 +93,7 @@ impl Checker {
         let dpath = path.key("duration");
         match &sw.duration {
             Some(DurationWire::Dist(d)) if d.dist.as_deref() == Some("recorded") => {
-                let present = [
-                    ("min", d.min.is_some()),
-                    ("mode", d.mode.is_some()),
-                    ("max", d.max.is_some()),
-                    ("p50", d.p50.is_some()),
-                    ("p90", d.p90.is_some()),
-                    ("mean", d.mean.is_some()),
-                    ("samples", d.samples.is_some()),
-                ];
+                let present = d.present_keys();
                 let mut ok = true;
                 for (key, _) in present.iter().filter(|(_, p)| *p) {
                     ok = false;
