@@ -475,7 +475,7 @@ pub fn normal_cdf(z: f64) -> f64 {
 /// values, not ten digits. It is Abramowitz and Stegun's formula 7.1.28 for `erf`, a
 /// polynomial with no branch, table or `exp`, so a loop over many values runs on vector
 /// instructions.
-#[inline]
+#[inline(always)]
 #[expect(
     clippy::excessive_precision,
     reason = "Abramowitz and Stegun's coefficients, kept as published"

@@ -268,6 +268,48 @@ fn cruciality_ranks_the_uncertain_step_first() {
 }
 
 #[test]
+fn cruciality_matches_spearman_rho_of_a_step_and_the_max() {
+    // Two independent, identically distributed parallel steps: the RTO is the larger, and for
+    // U, V iid uniform, Spearman's rho of U and max(U, V) is 12 E[U max(U,V)^2] - 3 = 0.6,
+    // whatever the (continuous) distribution. One pair of each kind of key: a lognormal (normal
+    // score), a uniform (population rank), and steps with retries (ranked within each block of
+    // 256 trials, which adds the known bias (3 tau - rho) / 255, with Kendall's tau = 1/2).
+    let pair = |duration: &str, retry: &str| {
+        format!(
+            "[[step]]\nid = \"x\"\nduration = {duration}\n{retry}\n\
+             [[step]]\nid = \"y\"\nduration = {duration}\n{retry}\n"
+        )
+    };
+    let within_block = 0.6 + (3.0 * 0.5 - 0.6) / 255.0;
+    let cases = [
+        (pair("{ dist = \"lognormal\", p50 = \"1h\", p90 = \"2h\" }", ""), 0.6),
+        (pair("{ dist = \"uniform\", min = \"1h\", max = \"2h\" }", ""), 0.6),
+        (
+            pair(
+                "{ dist = \"uniform\", min = \"1h\", max = \"2h\" }",
+                "retry = { p = 0.3, max = 2 }",
+            ),
+            within_block,
+        ),
+    ];
+    // Sample Spearman rho has standard error about (1 - rho^2) sqrt(1.06 / n) (Fieller, Hartley
+    // and Pearson, 1957): 0.00072 here; the tolerance is four of them.
+    let trials = 256 * 3200;
+    let tolerance = 4.0 * (1.0 - 0.36) * (1.06 / trials as f64).sqrt();
+    for (text, expected) in cases {
+        let (report, _) = simulate(&plan(&text), trials, 11, 0, Policy::Lft);
+        for step in &report.steps {
+            assert!(
+                (step.cruciality - expected).abs() < tolerance,
+                "{}: {} against {expected} (tolerance {tolerance}) in\n{text}",
+                step.id,
+                step.cruciality
+            );
+        }
+    }
+}
+
+#[test]
 fn same_seed_same_result_at_any_thread_count() {
     let text = "[teams]\nops = 2\n[limits]\nslot = 1\n\
         [[step]]\nid = \"a\"\nteam = \"ops\"\nduration = { dist = \"pert\", min = \"10m\", mode = \"20m\", max = \"1h\" }\nretry = { p = 0.2, max = 2 }\n\

@@ -11,14 +11,16 @@ use super::model::Model;
 use super::trial::{RandomSampler, StepResult, TrialState};
 use crate::dist::normal_cdf_f32;
 use crate::stats::histogram::{LogHistogram, bucket_index};
-use crate::stats::rankcorr::{PairSums, RtoSums, normalized_midranks};
+use crate::stats::rankcorr::{PairSums, RtoSums, block_rank_sums, block_ranks};
 
-/// Trials per block: the unit of work and of within-block RTO ranking.
-pub const BLOCK: usize = 1024;
+/// Trials per block: the unit of work and of within-block RTO ranking. Small enough that a
+/// block's cruciality keys (4 bytes a step-trial) stay in a core's L2 cache beside the finish
+/// histograms; large enough that ranking within it costs little (see [`crate::stats::rankcorr`]).
+pub const BLOCK: usize = 256;
 
-/// Trials whose finish times are kept, step by step, and recorded together: the histogram of
-/// a step then takes a burst of increments that overlap in the memory system, instead of one
-/// cache miss between every two draws.
+/// Trials whose values are kept side by side, step by step: the histogram of a step then
+/// takes a burst of increments that overlap in the memory system, instead of one cache miss
+/// between every two draws, and its keys form a run that vector instructions take at once.
 const TILE: usize = 32;
 
 /// How many trials to run, with which seed, on how many threads.
@@ -133,10 +135,6 @@ fn ms(seconds: f64) -> u64 {
     (seconds * 1000.0).round() as u64
 }
 
-/// Distance between two steps' key columns: a block and a cache line. With a power-of-two
-/// distance, the cells a tile writes (one run per step) would compete for the same cache sets.
-const COLUMN: usize = BLOCK + 16;
-
 /// What a step's cruciality key holds during the trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyKind {
@@ -150,17 +148,17 @@ enum KeyKind {
 
 /// One thread's working set: accumulators and reused buffers.
 ///
-/// Each trial leaves a row of per-step values; they are gathered a [`TILE`] of trials at a
-/// time into a column per step, so each step's histogram and rank sums are then taken over
-/// contiguous memory, one step at a time.
+/// Each trial leaves a row of per-step values. Keys go straight to the block's key matrix,
+/// which is laid out tile by tile (a run of [`TILE`] trials per step), so each write of a trial
+/// lands beside the one of the trial before, and each step's keys are read back at the block's
+/// end as a few contiguous runs. Finish times wait a tile in `finish_tile`, then go to the
+/// histograms one step at a time.
 struct Worker {
     accum: Accum,
     state: TrialState,
     /// Finish-time buckets of the current tile, [`TILE`] cells per step.
     finish_tile: Vec<u32>,
-    /// Cruciality keys of the current tile, [`TILE`] cells per step.
-    key_tile: Vec<f32>,
-    /// Cruciality keys of the block, a [`COLUMN`] per step.
+    /// Cruciality keys of the block: tile `t`, step `s`, row `r` at `(t * steps + s) * TILE + r`.
     keys: Vec<f32>,
     rto_rank: Vec<f64>,
     rto_rank32: Vec<f32>,
@@ -168,6 +166,7 @@ struct Worker {
     column_rank: Vec<f64>,
     order: Vec<u32>,
     key_kinds: Vec<KeyKind>,
+    arch: pulp::Arch,
 }
 
 impl Worker {
@@ -177,8 +176,7 @@ impl Worker {
             accum: Accum::new(model),
             state: TrialState::new(model),
             finish_tile: vec![0; TILE * n],
-            key_tile: vec![0.0; TILE * n],
-            keys: vec![0.0; COLUMN * n],
+            keys: vec![0.0; BLOCK * n],
             rto_rank: vec![0.0; BLOCK],
             rto_rank32: vec![0.0; BLOCK],
             column: vec![0.0; BLOCK],
@@ -195,15 +193,18 @@ impl Worker {
                     }
                 })
                 .collect(),
+            arch: pulp::Arch::new(),
         }
     }
 
     fn block(&mut self, model: &Model, seed: u64, block: usize, outcomes: &mut [Outcome]) {
+        let n = model.len();
         let first = (block * BLOCK) as u64;
         let trials = outcomes.len();
         for (i, out) in outcomes.iter_mut().enumerate() {
             let mut sampler = RandomSampler::new(seed, first + i as u64);
-            let (finish_tile, key_tile) = (&mut self.finish_tile, &mut self.key_tile);
+            let finish_tile = &mut self.finish_tile;
+            let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
             let start = &mut self.accum.start;
             let row = i % TILE;
             let mut failures = 0;
@@ -239,78 +240,101 @@ impl Worker {
                 last: st.last,
             };
             if row == TILE - 1 || i == trials - 1 {
-                self.flush_tile(i - row, row + 1);
+                let buckets = self.finish_tile.chunks_exact(TILE);
+                for (hist, buckets) in self.accum.finish.iter_mut().zip(buckets) {
+                    hist.record_buckets(&buckets[..=row]);
+                }
             }
         }
+        self.rank_block(n, outcomes);
+    }
 
-        // Rank the RTO within the block, then take each step's column.
+    /// Ranks the block's RTOs and adds each step's rank sums with them.
+    fn rank_block(&mut self, n: usize, outcomes: &[Outcome]) {
         let len = outcomes.len();
         self.column.clear();
         self.column.extend(outcomes.iter().map(|o| o.rto));
         let rto_rank = &mut self.rto_rank[..len];
-        normalized_midranks(&self.column, &mut self.order, rto_rank);
-        let (sum_r, sum_rr) = rto_rank
-            .iter()
-            .fold((0.0, 0.0), |(r, rr), &x| (r + x, rr + x * x));
+        block_ranks(&self.column, &mut self.order, rto_rank);
+        let (sum_r, sum_rr) = block_rank_sums(rto_rank);
         self.accum.rto_ranks.add_block(len as u64, sum_r, sum_rr);
         let ranks = &mut self.rto_rank32[..len];
         for (r32, &r) in ranks.iter_mut().zip(rto_rank.iter()) {
             *r32 = r as f32;
         }
-        for ((&kind, pair), column) in self
-            .key_kinds
-            .iter()
-            .zip(&mut self.accum.pairs)
-            .zip(self.keys.chunks_exact_mut(COLUMN))
-        {
-            let keys = &mut column[..len];
-            if kind == KeyKind::Total {
-                let own = &mut self.column_rank[..len];
-                normalized_midranks(keys, &mut self.order, own);
-                for (k, &r) in keys.iter_mut().zip(own.iter()) {
-                    *k = r as f32;
-                }
-            }
-            let (k, kk, kr) = rank_sums(keys, ranks, kind == KeyKind::NormalScore);
-            pair.add_block(k, kk, kr);
-        }
+        let ranks = &*ranks;
+        self.arch.dispatch(StepRankSums {
+            steps: n,
+            kinds: &self.key_kinds,
+            pairs: &mut self.accum.pairs,
+            keys: &mut self.keys,
+            ranks,
+            column: &mut self.column,
+            column_rank: &mut self.column_rank,
+            order: &mut self.order,
+        });
     }
+}
 
-    /// Moves the tile's first `rows` trials, from trial `first` of the block, into the
-    /// histograms and key columns, step by step.
-    fn flush_tile(&mut self, first: usize, rows: usize) {
-        let tiles = self
-            .finish_tile
-            .chunks_exact(TILE)
-            .zip(self.key_tile.chunks_exact(TILE));
-        for ((hist, column), (buckets, keys)) in self
-            .accum
-            .finish
-            .iter_mut()
-            .zip(self.keys.chunks_exact_mut(COLUMN))
-            .zip(tiles)
-        {
-            hist.record_buckets(&buckets[..rows]);
-            if rows == TILE {
-                // A copy of known length, which compiles to a few vector moves.
-                column[first..first + TILE].copy_from_slice(keys);
-            } else {
-                column[first..first + rows].copy_from_slice(&keys[..rows]);
-            }
+/// The block's rank sums of every step with the RTO: the work of [`Worker::rank_block`] that
+/// vector instructions speed up, run with the widest the CPU has (AVX2 where present). The
+/// operations and their order are the same on every path, so the sums agree to the bit.
+struct StepRankSums<'a> {
+    steps: usize,
+    kinds: &'a [KeyKind],
+    pairs: &'a mut [PairSums],
+    keys: &'a mut [f32],
+    ranks: &'a [f32],
+    column: &'a mut Vec<f64>,
+    column_rank: &'a mut [f64],
+    order: &'a mut Vec<u32>,
+}
+
+impl pulp::WithSimd for StepRankSums<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let (n, len, keys) = (self.steps, self.ranks.len(), self.keys);
+        // Where trial `i`'s key of step `s` is.
+        let cell = |s: usize, i: usize| (i / TILE * n + s) * TILE + i % TILE;
+        for (s, (&kind, pair)) in self.kinds.iter().zip(self.pairs).enumerate() {
+            // A step ranked within the block: its totals become ranks, with their sums.
+            let own = (kind == KeyKind::Total).then(|| {
+                self.column.clear();
+                self.column
+                    .extend((0..len).map(|i| f64::from(keys[cell(s, i)])));
+                let own = &mut self.column_rank[..len];
+                block_ranks(self.column, self.order, own);
+                for (i, &r) in own.iter().enumerate() {
+                    keys[cell(s, i)] = r as f32;
+                }
+                block_rank_sums(own)
+            });
+            let runs = (0..len.div_ceil(TILE)).map(|t| {
+                let rows = TILE.min(len - t * TILE);
+                (&keys[(t * n + s) * TILE..][..rows], &self.ranks[t * TILE..][..rows])
+            });
+            let (k, kk, kr) = rank_sums(runs, kind == KeyKind::NormalScore);
+            let (k, kk) = own.unwrap_or((k, kk));
+            pair.add_block(k, kk, kr);
         }
     }
 }
 
-/// Sums of a step's rank keys `k` over a block, of their squares and of their products with
-/// the RTO's ranks `r`; normal scores become ranks (the normal CDF) on the way. The sums run in
-/// eight single-precision lanes (vector instructions) over runs of 64 trials, where rounding
-/// stays near 1e-6, and the runs are added in double precision, always in the same order.
-fn rank_sums(keys: &[f32], ranks: &[f32], normal_scores: bool) -> (f64, f64, f64) {
+/// Sums over a block of a step's rank keys `k`, of their squares and of their products with
+/// the RTO's ranks `r`, given as runs of (keys, ranks); normal scores become ranks (the normal
+/// CDF) on the way. The sums run in eight single-precision lanes (vector instructions), each
+/// lane taking at most a block's share of trials, where rounding stays near 1e-6; the lanes are
+/// added in double precision, always in the same order.
+#[inline(always)]
+fn rank_sums<'a>(
+    runs: impl Iterator<Item = (&'a [f32], &'a [f32])>,
+    normal_scores: bool,
+) -> (f64, f64, f64) {
     const LANES: usize = 8;
-    const RUN: usize = 64;
-    let (mut k, mut kk, mut kr) = (0.0_f64, 0.0_f64, 0.0_f64);
-    for (keys, ranks) in keys.chunks(RUN).zip(ranks.chunks(RUN)) {
-        let (mut lk, mut lkk, mut lkr) = ([0.0_f32; LANES], [0.0_f32; LANES], [0.0_f32; LANES]);
+    let (mut lk, mut lkk, mut lkr) = ([0.0_f32; LANES], [0.0_f32; LANES], [0.0_f32; LANES]);
+    for (keys, ranks) in runs {
         let mut add = |lane: usize, key: f32, r: f32| {
             let u = if normal_scores {
                 normal_cdf_f32(key)
@@ -333,12 +357,9 @@ fn rank_sums(keys: &[f32], ranks: &[f32], normal_scores: bool) -> (f64, f64, f64
         for (lane, (&key, &r)) in keys[whole..].iter().zip(&ranks[whole..]).enumerate() {
             add(lane, key, r);
         }
-        let total = |lanes: [f32; LANES]| lanes.iter().map(|&x| f64::from(x)).sum::<f64>();
-        k += total(lk);
-        kk += total(lkk);
-        kr += total(lkr);
     }
-    (k, kk, kr)
+    let total = |lanes: [f32; LANES]| lanes.iter().map(|&x| f64::from(x)).sum::<f64>();
+    (total(lk), total(lkk), total(lkr))
 }
 
 /// Runs `config.trials` trials of `model`. `progress` is called with the number of trials
