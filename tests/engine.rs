@@ -282,8 +282,14 @@ fn cruciality_matches_spearman_rho_of_a_step_and_the_max() {
     };
     let within_block = 0.6 + (3.0 * 0.5 - 0.6) / 255.0;
     let cases = [
-        (pair("{ dist = \"lognormal\", p50 = \"1h\", p90 = \"2h\" }", ""), 0.6),
-        (pair("{ dist = \"uniform\", min = \"1h\", max = \"2h\" }", ""), 0.6),
+        (
+            pair("{ dist = \"lognormal\", p50 = \"1h\", p90 = \"2h\" }", ""),
+            0.6,
+        ),
+        (
+            pair("{ dist = \"uniform\", min = \"1h\", max = \"2h\" }", ""),
+            0.6,
+        ),
         (
             pair(
                 "{ dist = \"uniform\", min = \"1h\", max = \"2h\" }",

@@ -10,11 +10,17 @@ const MANTISSA_BITS: u32 = 9;
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 
 /// Counts of values per bucket, growing to cover the range seen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// A count is kept in two parts: its low 16 bits in `low`, and the number of times those
+/// wrapped in `high`, which stays empty until some bucket first reaches 2^16. Recording then
+/// touches two bytes a value instead of four, so twice as many buckets fit in a cache: a run
+/// records a value for every step of every trial into a thousand histograms at a time.
+#[derive(Debug, Clone, Default)]
 pub struct LogHistogram {
-    /// Bucket index of `counts[0]`.
+    /// Bucket index of `low[0]`.
     base: u64,
-    counts: Vec<u32>,
+    low: Vec<u16>,
+    high: Vec<u32>,
     /// Values of exactly zero (or below the smallest normal float).
     zeros: u64,
 }
@@ -66,11 +72,21 @@ impl LogHistogram {
         // every bucket in use (those of normal floats, which are all the slow path ever adds),
         // so the range test sends them to the slow path too.
         let i = b.wrapping_sub(self.base) as usize;
-        if i < self.counts.len() {
-            self.counts[i] += 1;
+        if let Some(low) = self.low.get_mut(i) {
+            *low = low.wrapping_add(1);
+            if *low == 0 {
+                self.wrapped(i);
+            }
             return;
         }
         self.record_slow(b);
+    }
+
+    /// Bucket `i`'s low count wrapped round to 0: carries it into the high count.
+    #[inline(never)]
+    fn wrapped(&mut self, i: usize) {
+        self.high.resize(self.low.len(), 0);
+        self.high[i] += 1;
     }
 
     #[inline(never)]
@@ -80,51 +96,67 @@ impl LogHistogram {
             self.zeros += 1;
             return;
         }
-        if self.counts.is_empty() {
-            self.base = b;
-            self.counts.push(1);
-            return;
+        self.cover(b, b);
+        self.add(b, 1);
+    }
+
+    /// Grows the buckets to cover `first..=last`.
+    fn cover(&mut self, first: u64, last: u64) {
+        if self.low.is_empty() {
+            self.base = first;
         }
-        if b < self.base {
-            let grow = (self.base - b) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.base = b;
+        if first < self.base {
+            let grow = (self.base - first) as usize;
+            self.low.splice(0..0, std::iter::repeat_n(0, grow));
+            if !self.high.is_empty() {
+                self.high.splice(0..0, std::iter::repeat_n(0, grow));
+            }
+            self.base = first;
         }
+        let len = (last - self.base + 1) as usize;
+        if len > self.low.len() {
+            self.low.resize(len, 0);
+            if !self.high.is_empty() {
+                self.high.resize(len, 0);
+            }
+        }
+    }
+
+    /// The count of bucket `i` (counted from `base`).
+    fn count(&self, i: usize) -> u64 {
+        let high = self.high.get(i).map_or(0, |&h| u64::from(h));
+        (high << 16) + u64::from(self.low[i])
+    }
+
+    /// Adds `n` values to covered bucket `b`.
+    fn add(&mut self, b: u64, n: u64) {
         let i = (b - self.base) as usize;
-        if i >= self.counts.len() {
-            self.counts.resize(i + 1, 0);
+        let count = self.count(i) + n;
+        self.low[i] = count as u16;
+        if count >> 16 > 0 {
+            self.high.resize(self.low.len(), 0);
+            self.high[i] = u32::try_from(count >> 16).expect("fewer than 2^48 values a bucket");
         }
-        self.counts[i] += 1;
     }
 
     /// Adds another histogram's counts to this one.
     pub fn merge(&mut self, other: &LogHistogram) {
         self.zeros += other.zeros;
-        if other.counts.is_empty() {
+        if other.low.is_empty() {
             return;
         }
-        if self.counts.is_empty() {
-            self.base = other.base;
-            self.counts = other.counts.clone();
-            return;
-        }
-        if other.base < self.base {
-            let grow = (self.base - other.base) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.base = other.base;
-        }
-        let offset = (other.base - self.base) as usize;
-        if offset + other.counts.len() > self.counts.len() {
-            self.counts.resize(offset + other.counts.len(), 0);
-        }
-        for (dst, src) in self.counts[offset..].iter_mut().zip(&other.counts) {
-            *dst += src;
+        self.cover(other.base, other.base + other.low.len() as u64 - 1);
+        for j in 0..other.low.len() {
+            let n = other.count(j);
+            if n > 0 {
+                self.add(other.base + j as u64, n);
+            }
         }
     }
 
     /// Values recorded.
     pub fn total(&self) -> u64 {
-        self.zeros + self.counts.iter().map(|&c| u64::from(c)).sum::<u64>()
+        self.zeros + (0..self.low.len()).map(|i| self.count(i)).sum::<u64>()
     }
 
     /// The value below which a share `q` of the recorded values fall, to bucket resolution
@@ -139,18 +171,30 @@ impl LogHistogram {
             return Some(0.0);
         }
         let mut seen = self.zeros;
-        for (i, &c) in self.counts.iter().enumerate() {
-            seen += u64::from(c);
+        for i in 0..self.low.len() {
+            seen += self.count(i);
             if seen >= rank {
                 return Some(bucket_mid(self.base + i as u64));
             }
         }
-        self.counts
+        self.low
             .len()
             .checked_sub(1)
             .map(|i| bucket_mid(self.base + i as u64))
     }
 }
+
+/// Equal when they hold the same counts, however those are split between `low` and `high`.
+impl PartialEq for LogHistogram {
+    fn eq(&self, other: &Self) -> bool {
+        self.zeros == other.zeros
+            && self.low.len() == other.low.len()
+            && (self.low.is_empty() || self.base == other.base)
+            && (0..self.low.len()).all(|i| self.count(i) == other.count(i))
+    }
+}
+
+impl Eq for LogHistogram {}
 
 #[cfg(test)]
 mod tests {
@@ -204,6 +248,28 @@ mod tests {
         one_by_one.record(3600.0);
         assert_eq!(batched, one_by_one);
         assert_eq!(batched.total(), values.len() as u64 + 2);
+    }
+
+    #[test]
+    fn counts_past_two_to_the_sixteen_carry() {
+        // One bucket past 2^16 several times over, in one histogram and merged from parts.
+        let mut one = LogHistogram::new();
+        let (mut a, mut b) = (LogHistogram::new(), LogHistogram::new());
+        for i in 0..200_000 {
+            one.record(3600.0);
+            if i % 3 == 0 { &mut a } else { &mut b }.record(3600.0);
+        }
+        one.record(7200.0);
+        b.record(7200.0);
+        assert_eq!(one.total(), 200_001);
+        let mut merged = a.clone();
+        merged.merge(&b);
+        assert_eq!(merged, one);
+        let mut other_way = b.clone();
+        other_way.merge(&a);
+        assert_eq!(other_way, one);
+        assert!((one.quantile(0.99).unwrap() - 3600.0).abs() < 3.6);
+        assert!((one.quantile(1.0).unwrap() - 7200.0).abs() < 7.2);
     }
 
     #[test]
