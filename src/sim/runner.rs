@@ -313,7 +313,10 @@ impl pulp::WithSimd for StepRankSums<'_> {
             });
             let runs = (0..len.div_ceil(TILE)).map(|t| {
                 let rows = TILE.min(len - t * TILE);
-                (&keys[(t * n + s) * TILE..][..rows], &self.ranks[t * TILE..][..rows])
+                (
+                    &keys[(t * n + s) * TILE..][..rows],
+                    &self.ranks[t * TILE..][..rows],
+                )
             });
             let (k, kk, kr) = rank_sums(runs, kind == KeyKind::NormalScore);
             let (k, kk) = own.unwrap_or((k, kk));

@@ -261,6 +261,14 @@ mod tests {
         }
         one.record(7200.0);
         b.record(7200.0);
+        // The same values in batches, as a run records them.
+        let mut batched = LogHistogram::new();
+        let buckets = vec![bucket_index(3600.0); 50_000];
+        for _ in 0..4 {
+            batched.record_buckets(&buckets);
+        }
+        batched.record_buckets(&[bucket_index(7200.0)]);
+        assert_eq!(batched, one);
         assert_eq!(one.total(), 200_001);
         let mut merged = a.clone();
         merged.merge(&b);
