@@ -3,6 +3,7 @@
 //! Pure: no file I/O, no printing, no clock, no global random state. The same model, seed and
 //! trial count give the same result on any number of threads.
 
+mod batch;
 pub mod chaos;
 mod lanes;
 mod model;

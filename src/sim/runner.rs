@@ -7,6 +7,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use super::batch::{LANES, TrialBatch};
 use super::model::Model;
 use super::trial::{RandomSampler, StepResult, TrialState};
 use crate::dist::normal_cdf_f32;
@@ -22,6 +23,7 @@ pub const BLOCK: usize = 256;
 /// takes a burst of increments that overlap in the memory system, instead of one cache miss
 /// between every two draws, and its keys form a run that vector instructions take at once.
 const TILE: usize = 32;
+const _: () = assert!(TILE % LANES == 0 && BLOCK % TILE == 0);
 
 /// How many trials to run, with which seed, on how many threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +169,8 @@ struct Worker {
     order: Vec<u32>,
     key_kinds: Vec<KeyKind>,
     arch: pulp::Arch,
+    /// For plans whose trials can run side by side (see [`TrialBatch`]).
+    batch: Option<TrialBatch>,
 }
 
 impl Worker {
@@ -194,59 +198,131 @@ impl Worker {
                 })
                 .collect(),
             arch: pulp::Arch::new(),
+            batch: (model.unconstrained && model.chaos.is_none() && !model.record_starts)
+                .then(|| TrialBatch::new(model)),
         }
     }
 
     fn block(&mut self, model: &Model, seed: u64, block: usize, outcomes: &mut [Outcome]) {
-        let n = model.len();
         let first = (block * BLOCK) as u64;
         let trials = outcomes.len();
-        for (i, out) in outcomes.iter_mut().enumerate() {
-            let mut sampler = RandomSampler::new(seed, first + i as u64);
-            let finish_tile = &mut self.finish_tile;
-            let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
-            let start = &mut self.accum.start;
-            let row = i % TILE;
-            let mut failures = 0;
-            let mut record = |s: usize, step: &StepResult| {
-                finish_tile[s * TILE + row] = bucket_index(step.finish);
-                key_tile[s * TILE + row] = step.key as f32;
-                failures += step.failures;
-            };
-            let rto = if model.record_starts {
-                self.state.run_observed(model, &mut sampler, |s, step| {
-                    record(s, step);
-                    start[s].record(step.start);
-                })
-            } else {
-                self.state.run_observed(model, &mut sampler, &mut record)
-            };
-            let st = &self.state;
+        // Plans without teams, limits or chaos run LANES trials at a time (the same results as
+        // one at a time); what is left over, and every other plan, one at a time.
+        let batched = if self.batch.is_some() {
+            trials / LANES * LANES
+        } else {
+            0
+        };
+        for i in (0..batched).step_by(LANES) {
+            self.batch_trials(model, seed, first, i, &mut outcomes[i..i + LANES]);
+            self.end_tile(i + LANES - 1, trials);
+        }
+        for (i, out) in outcomes.iter_mut().enumerate().skip(batched) {
+            *out = self.trial(model, RandomSampler::new(seed, first + i as u64), i);
+            self.end_tile(i, trials);
+        }
+        self.rank_block(model.len(), outcomes);
+    }
+
+    /// Runs trial `i` of the block, recording its steps in the tile.
+    fn trial(&mut self, model: &Model, mut sampler: RandomSampler, i: usize) -> Outcome {
+        let n = model.len();
+        let finish_tile = &mut self.finish_tile;
+        let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
+        let start = &mut self.accum.start;
+        let row = i % TILE;
+        let mut failures = 0;
+        let mut record = |s: usize, step: &StepResult| {
+            finish_tile[s * TILE + row] = bucket_index(step.finish);
+            key_tile[s * TILE + row] = step.key as f32;
+            failures += step.failures;
+        };
+        let rto = if model.record_starts {
+            self.state.run_observed(model, &mut sampler, |s, step| {
+                record(s, step);
+                start[s].record(step.start);
+            })
+        } else {
+            self.state.run_observed(model, &mut sampler, &mut record)
+        };
+        let critical = &mut self.accum.critical;
+        self.state.critical_chain(|s| critical[s] += 1);
+        self.add_resources(model, rto);
+        Outcome {
+            rto,
+            failures,
+            last: self.state.last,
+        }
+    }
+
+    /// Runs trials `i..i + LANES` of the block side by side, recording their steps in the tile
+    /// (whose rows they fill together: LANES divides TILE).
+    fn batch_trials(
+        &mut self,
+        model: &Model,
+        seed: u64,
+        first: u64,
+        i: usize,
+        outcomes: &mut [Outcome],
+    ) {
+        let n = model.len();
+        let Some(batch) = &mut self.batch else {
+            return;
+        };
+        let mut samplers: [RandomSampler; LANES] =
+            std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
+        let finish_tile = &mut self.finish_tile;
+        let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
+        let row = i % TILE;
+        let mut failures = [0; LANES];
+        batch.run(model, &mut samplers, |s, step| {
+            let cells = s * TILE + row;
+            for l in 0..LANES {
+                finish_tile[cells + l] = bucket_index(step.finish[l]);
+                key_tile[cells + l] = step.key[l] as f32;
+                failures[l] += step.failures[l];
+            }
+        });
+        for (l, out) in outcomes.iter_mut().enumerate() {
             let critical = &mut self.accum.critical;
-            st.critical_chain(|s| critical[s] += 1);
-            for (t, sums) in self.accum.teams.iter_mut().enumerate() {
-                sums.busy_ms += ms(st.team_busy[t]);
-                sums.capacity_ms += ms(f64::from(model.team_groups[t]) * rto);
-                sums.wait_ms += ms(st.team_wait[t]);
-            }
-            for (l, sums) in self.accum.limits.iter_mut().enumerate() {
-                sums.busy_ms += ms(st.limit_busy[l]);
-                sums.capacity_ms += ms(f64::from(model.limit_capacity[l]) * rto);
-                sums.wait_ms += ms(st.limit_wait[l]);
-            }
+            batch.critical_chain(l, |s| critical[s] += 1);
             *out = Outcome {
-                rto,
-                failures,
-                last: st.last,
+                rto: batch.rto[l],
+                failures: failures[l],
+                last: batch.last[l],
             };
-            if row == TILE - 1 || i == trials - 1 {
-                let buckets = self.finish_tile.chunks_exact(TILE);
-                for (hist, buckets) in self.accum.finish.iter_mut().zip(buckets) {
-                    hist.record_buckets(&buckets[..=row]);
-                }
+        }
+        for out in outcomes.iter() {
+            self.add_resources(model, out.rto);
+        }
+    }
+
+    /// Adds a trial's use of teams and limits, as the trial state holds it (all zero for an
+    /// unconstrained plan, whose schedule never touches them), and their capacity up to `rto`.
+    fn add_resources(&mut self, model: &Model, rto: f64) {
+        let st = &self.state;
+        for (t, sums) in self.accum.teams.iter_mut().enumerate() {
+            sums.busy_ms += ms(st.team_busy[t]);
+            sums.capacity_ms += ms(f64::from(model.team_groups[t]) * rto);
+            sums.wait_ms += ms(st.team_wait[t]);
+        }
+        for (l, sums) in self.accum.limits.iter_mut().enumerate() {
+            sums.busy_ms += ms(st.limit_busy[l]);
+            sums.capacity_ms += ms(f64::from(model.limit_capacity[l]) * rto);
+            sums.wait_ms += ms(st.limit_wait[l]);
+        }
+    }
+
+    /// After trial `i` of a block of `trials`: when it completes the tile, or the block, moves
+    /// the tile's finish times into the histograms.
+    fn end_tile(&mut self, i: usize, trials: usize) {
+        let row = i % TILE;
+        if row == TILE - 1 || i == trials - 1 {
+            let buckets = self.finish_tile.chunks_exact(TILE);
+            for (hist, buckets) in self.accum.finish.iter_mut().zip(buckets) {
+                hist.record_buckets(&buckets[..=row]);
             }
         }
-        self.rank_block(n, outcomes);
     }
 
     /// Ranks the block's RTOs and adds each step's rank sums with them.

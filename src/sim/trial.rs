@@ -37,8 +37,24 @@ pub fn trial_key(seed: u64, trial: u64) -> u64 {
 /// The larger of two times that are never NaN: a single `maxsd`, where `f64::max` adds the
 /// instructions IEEE's NaN rules need, in the hottest loop.
 #[inline(always)]
-fn max_no_nan(a: f64, b: f64) -> f64 {
+pub(super) fn max_no_nan(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
+}
+
+/// Step `s`'s total time over its attempts in the trial `sampler` draws, its cruciality key and
+/// its failed attempts: from the packed copy when the step is a plain lognormal draw.
+#[inline(always)]
+pub(super) fn step_draw<S: Sampler>(model: &Model, s: usize, sampler: &mut S) -> (f64, f64, u32) {
+    let plain = model.plain[s]
+        .as_ref()
+        .and_then(|plain| sampler.plain_lognormal(plain));
+    match plain {
+        Some((length, z)) => (length, z, 0),
+        None => {
+            let t = sampler.time(&model.steps[s]);
+            (t.lead + t.length, t.key, t.failures)
+        }
+    }
 }
 
 /// How one step went in one trial: its failed attempts and its final, successful one.
@@ -417,16 +433,7 @@ impl TrialState {
             }
             let start = max_no_nan(0.0, latest);
             self.enabler[s] = enabler;
-            let plain = model.plain[s]
-                .as_ref()
-                .and_then(|plain| sampler.plain_lognormal(plain));
-            let (length, key, failures) = match plain {
-                Some((length, z)) => (length, z, 0),
-                None => {
-                    let t = sampler.time(&model.steps[s]);
-                    (t.lead + t.length, t.key, t.failures)
-                }
-            };
+            let (length, key, failures) = step_draw(model, s, sampler);
             let end = if CHAOS {
                 start + length * self.chaos.mul[s] + self.chaos.add[s]
             } else {
