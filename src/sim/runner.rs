@@ -43,7 +43,7 @@ pub struct Outcome {
     pub rto: f64,
     /// Failed attempts across all steps.
     pub failures: u32,
-    /// Compiled index of the step that finished last, or [`NONE`].
+    /// Compiled index of the step that finished last, or [`NONE`](super::NONE).
     pub last: u32,
 }
 

@@ -3,8 +3,8 @@
 //! Nothing here draws. Every number a chart puts on the page is decided here, so tests can check
 //! what a chart *says* (where the objective line sits, how many bars a Gantt has) without
 //! rendering, and the renderers in `draw` only map these numbers to pixels. Times are hours,
-//! the unit of every chart axis. [`dist`] holds the charts of the RTO distribution and its
-//! drivers, [`p90`] the ranking of what adds time at P90, [`schedule`] those of one trial's schedule.
+//! the unit of every chart axis. `dist` holds the charts of the RTO distribution and its
+//! drivers, `p90` the ranking of what adds time at P90, `schedule` those of one trial's schedule.
 
 mod dist;
 mod p90;
