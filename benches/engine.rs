@@ -1,6 +1,7 @@
 //! Engine speed: the full engine (criticality, cruciality, per-step percentiles) against the bare
-//! loop that only draws one lognormal per step and takes a max over predecessors, over plan size
-//! and trial count; and resource-constrained trials per second.
+//! loop that only draws one lognormal per step and takes a max over predecessors (one trial at a
+//! time, and four side by side as the engine runs them), over plan size and trial count; and
+//! resource-constrained trials per second.
 //!
 //! Run with `cargo bench --bench engine`; the closing notes quote these figures.
 
@@ -12,7 +13,7 @@ mod bare;
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
-use bare::bare_loop;
+use bare::{bare_loop, bare_loop_4wide};
 use rtosim::sim::{self, Model, Policy, RunConfig};
 use synthetic::synthetic_plan;
 
@@ -34,6 +35,9 @@ fn unconstrained(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("bare-loop", &id), &model, |b, m| {
             b.iter(|| black_box(bare_loop(m, trials, 1)))
+        });
+        group.bench_with_input(BenchmarkId::new("bare-loop-4-wide", &id), &model, |b, m| {
+            b.iter(|| black_box(bare_loop_4wide(m, trials, 1)))
         });
     }
     group.finish();
