@@ -96,12 +96,17 @@ impl TrialBatch {
         self.last = last;
     }
 
-    /// Lane `lane`'s critical chain, as [`super::TrialState::critical_chain`] gives it.
-    pub fn critical_chain(&self, lane: usize, mut visit: impl FnMut(usize)) {
-        let mut at = self.last[lane];
-        while at != NONE {
-            visit(at as usize);
-            at = self.enabler[at as usize][lane];
+    /// Every lane's critical chain, as [`super::TrialState::critical_chain`] gives it for each
+    /// trial, the lanes walked together so that their lookups overlap.
+    pub fn critical_chains(&self, mut visit: impl FnMut(usize)) {
+        let mut at = self.last;
+        while at.iter().any(|&a| a != NONE) {
+            for (l, a) in at.iter_mut().enumerate() {
+                if *a != NONE {
+                    visit(*a as usize);
+                    *a = self.enabler[*a as usize][l];
+                }
+            }
         }
     }
 }

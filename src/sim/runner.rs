@@ -283,9 +283,9 @@ impl Worker {
                 failures[l] += step.failures[l];
             }
         });
+        let critical = &mut self.accum.critical;
+        batch.critical_chains(|s| critical[s] += 1);
         for (l, out) in outcomes.iter_mut().enumerate() {
-            let critical = &mut self.accum.critical;
-            batch.critical_chain(l, |s| critical[s] += 1);
             *out = Outcome {
                 rto: batch.rto[l],
                 failures: failures[l],
