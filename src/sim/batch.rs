@@ -9,7 +9,7 @@
 //! results are the same to the bit.
 
 use super::model::{Model, NONE};
-use super::trial::{Sampler, max_no_nan, step_draw};
+use super::trial::{Sampler, keep_later, max_no_nan, step_draw};
 
 /// Trials run side by side.
 pub const LANES: usize = 4;
@@ -61,15 +61,12 @@ impl TrialBatch {
         let mut rto = [0.0_f64; LANES];
         let mut last = [if model.is_empty() { NONE } else { 0 }; LANES];
         for s in 0..model.len() {
-            // As in the single-trial pass: selects, not jumps, and ties go to the first
-            // dependency.
+            // As in the single-trial pass: ties go to the first dependency.
             let (mut latest, mut enabler) = ([f64::NEG_INFINITY; LANES], [NONE; LANES]);
             for &p in model.preds(s) {
                 let f = self.finish[p as usize];
                 for l in 0..LANES {
-                    let later = f[l] > latest[l];
-                    latest[l] = if later { f[l] } else { latest[l] };
-                    enabler[l] = if later { p } else { enabler[l] };
+                    keep_later(&mut latest[l], &mut enabler[l], f[l], p);
                 }
             }
             self.enabler[s] = enabler;
@@ -103,9 +100,7 @@ impl TrialBatch {
             self.finish[s] = step.finish;
             observe(s, &step);
             for l in 0..LANES {
-                let later = step.finish[l] > rto[l];
-                rto[l] = if later { step.finish[l] } else { rto[l] };
-                last[l] = if later { s as u32 } else { last[l] };
+                keep_later(&mut rto[l], &mut last[l], step.finish[l], s as u32);
             }
         }
         self.rto = rto;

@@ -25,6 +25,13 @@ pub const BLOCK: usize = 256;
 const TILE: usize = 32;
 const _: () = assert!(TILE % LANES == 0 && BLOCK % TILE == 0);
 
+/// Where trial `i`'s key of step `s` is in a block's key matrix of `steps` steps, laid out tile
+/// by tile: a run of [`TILE`] trials per step.
+#[inline(always)]
+fn key_cell(steps: usize, s: usize, i: usize) -> usize {
+    (i / TILE * steps + s) * TILE + i % TILE
+}
+
 /// How many trials to run, with which seed, on how many threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunConfig {
@@ -227,14 +234,13 @@ impl Worker {
     /// Runs trial `i` of the block, recording its steps in the tile.
     fn trial(&mut self, model: &Model, mut sampler: RandomSampler, i: usize) -> Outcome {
         let n = model.len();
-        let finish_tile = &mut self.finish_tile;
-        let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
+        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys);
         let start = &mut self.accum.start;
         let row = i % TILE;
         let mut failures = 0;
         let mut record = |s: usize, step: &StepResult| {
             finish_tile[s * TILE + row] = bucket_index(step.finish);
-            key_tile[s * TILE + row] = step.key as f32;
+            keys[key_cell(n, s, i)] = step.key as f32;
             failures += step.failures;
         };
         let rto = if model.record_starts {
@@ -266,34 +272,34 @@ impl Worker {
         outcomes: &mut [Outcome],
     ) {
         let n = model.len();
-        let Some(batch) = &mut self.batch else {
-            return;
-        };
+        let batch = self
+            .batch
+            .as_mut()
+            .expect("trials run side by side only when the plan allows it");
         let mut samplers: [RandomSampler; LANES] =
             std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
-        let finish_tile = &mut self.finish_tile;
-        let key_tile = &mut self.keys[i / TILE * TILE * n..][..TILE * n];
+        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys);
         let row = i % TILE;
         let mut failures = [0; LANES];
         batch.run(model, &mut samplers, |s, step| {
-            let cells = s * TILE + row;
+            // The lanes are adjacent rows of the tile, so adjacent cells of both matrices.
+            let (buckets, cell) = (s * TILE + row, key_cell(n, s, i));
             for l in 0..LANES {
-                finish_tile[cells + l] = bucket_index(step.finish[l]);
-                key_tile[cells + l] = step.key[l] as f32;
+                finish_tile[buckets + l] = bucket_index(step.finish[l]);
+                keys[cell + l] = step.key[l] as f32;
                 failures[l] += step.failures[l];
             }
         });
         let critical = &mut self.accum.critical;
         batch.critical_chains(|s| critical[s] += 1);
+        let (rto, last) = (batch.rto, batch.last);
         for (l, out) in outcomes.iter_mut().enumerate() {
             *out = Outcome {
-                rto: batch.rto[l],
+                rto: rto[l],
                 failures: failures[l],
-                last: batch.last[l],
+                last: last[l],
             };
-        }
-        for out in outcomes.iter() {
-            self.add_resources(model, out.rto);
+            self.add_resources(model, rto[l]);
         }
     }
 
@@ -372,8 +378,7 @@ impl pulp::WithSimd for StepRankSums<'_> {
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
         let (n, len, keys) = (self.steps, self.ranks.len(), self.keys);
-        // Where trial `i`'s key of step `s` is.
-        let cell = |s: usize, i: usize| (i / TILE * n + s) * TILE + i % TILE;
+        let cell = |s: usize, i: usize| key_cell(n, s, i);
         for (s, (&kind, pair)) in self.kinds.iter().zip(self.pairs).enumerate() {
             // A step ranked within the block: its totals become ranks, with their sums.
             let own = (kind == KeyKind::Total).then(|| {
@@ -390,7 +395,7 @@ impl pulp::WithSimd for StepRankSums<'_> {
             let runs = (0..len.div_ceil(TILE)).map(|t| {
                 let rows = TILE.min(len - t * TILE);
                 (
-                    &keys[(t * n + s) * TILE..][..rows],
+                    &keys[cell(s, t * TILE)..][..rows],
                     &self.ranks[t * TILE..][..rows],
                 )
             });

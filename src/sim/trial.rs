@@ -41,6 +41,16 @@ pub(super) fn max_no_nan(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
 }
 
+/// Keeps `(value, index)` in `(best, at)` when `value` is later than `best`, so ties keep the
+/// earlier index. Selects, not jumps: with random durations a compare-and-branch mispredicts
+/// often.
+#[inline(always)]
+pub(super) fn keep_later(best: &mut f64, at: &mut u32, value: f64, index: u32) {
+    let later = value > *best;
+    *best = if later { value } else { *best };
+    *at = if later { index } else { *at };
+}
+
 /// Step `s`'s total time over its attempts in the trial `sampler` draws, its cruciality key and
 /// its failed attempts: from the packed copy when the step is a plain lognormal draw.
 #[inline(always)]
@@ -422,14 +432,10 @@ impl TrialState {
         let (mut rto, mut last) = (0.0_f64, if model.is_empty() { NONE } else { 0 });
         let finish = &mut self.finish[..model.len()];
         for s in 0..finish.len() {
-            // Branch-free arg-max (selects, not jumps): with random durations a
-            // compare-and-branch mispredicts often. Ties go to the first dependency.
+            // Ties go to the first dependency.
             let (mut latest, mut enabler) = (f64::NEG_INFINITY, NONE);
             for &p in model.preds(s) {
-                let f = finish[p as usize];
-                let later = f > latest;
-                latest = if later { f } else { latest };
-                enabler = if later { p } else { enabler };
+                keep_later(&mut latest, &mut enabler, finish[p as usize], p);
             }
             let start = max_no_nan(0.0, latest);
             self.enabler[s] = enabler;
@@ -454,9 +460,7 @@ impl TrialState {
                     failures,
                 },
             );
-            let later = end > rto;
-            rto = if later { end } else { rto };
-            last = if later { s as u32 } else { last };
+            keep_later(&mut rto, &mut last, end, s as u32);
         }
         self.rto = rto;
         self.last = last;
