@@ -7,6 +7,7 @@ mod batch;
 pub mod chaos;
 mod lanes;
 mod model;
+mod ready;
 mod runner;
 mod trial;
 

@@ -17,6 +17,7 @@ use rand_xoshiro::SplitMix64;
 
 use super::chaos::{ChaosDraws, shift_end};
 use super::model::{CStep, Model, NONE, PlainLogNormal, attempt_time};
+use super::ready::ReadyLists;
 use crate::dist::lognormal_scored;
 
 /// SplitMix64's increment (the golden ratio in 64-bit fixed point).
@@ -292,7 +293,7 @@ pub struct TrialState {
     free_limit: Vec<u32>,
     team_released: Vec<(f64, u32)>,
     limit_released: Vec<(f64, u32)>,
-    ready: Vec<u32>,
+    ready: ReadyLists,
     heap: BinaryHeap<Event>,
     /// The chaos drawn for the current trial (empty without chaos).
     pub chaos: ChaosDraws,
@@ -334,7 +335,7 @@ impl TrialState {
             free_limit: vec![0; limits],
             team_released: vec![(f64::NAN, NONE); teams],
             limit_released: vec![(f64::NAN, NONE); limits],
-            ready: Vec::with_capacity(n),
+            ready: ReadyLists::new(teams, n),
             heap: BinaryHeap::with_capacity(2 * n + 2 + teams),
             chaos: ChaosDraws::default(),
             arrive: vec![0.0; n],
@@ -495,6 +496,7 @@ impl TrialState {
             .for_each(|x| *x = (f64::NAN, NONE));
         self.ready.clear();
         self.heap.clear();
+        let chaos = model.chaos.is_some();
         for s in 0..n {
             let preds = model.pred_start[s + 1] - model.pred_start[s];
             self.remaining[s] = preds;
@@ -502,12 +504,10 @@ impl TrialState {
             self.blocked_by[s] = Blocked::No;
             if preds == 0 {
                 self.ready_at[s] = 0.0;
-                self.ready.push(model.rank[s]);
+                self.make_ready(model, s, 0.0, chaos);
             }
         }
-        self.ready.sort_unstable();
         let mut seq = 0u32;
-        let chaos = model.chaos.is_some();
         if chaos {
             self.arrive[..n].iter_mut().for_each(|x| *x = 0.0);
             for &t in &self.chaos.team_ready {
@@ -526,37 +526,7 @@ impl TrialState {
         let mut rto = 0.0;
         let mut last = NONE;
         loop {
-            // Dispatch: start every ready step that fits, in priority order.
-            let mut kept = 0;
-            for i in 0..self.ready.len() {
-                let r = self.ready[i];
-                let s = model.by_rank[r as usize] as usize;
-                let step = &model.steps[s];
-                let team_fits = step.team == NONE
-                    || (self.free_groups[step.team as usize] >= step.crew
-                        && (!chaos || now >= self.chaos.team_ready[step.team as usize]))
-                    || (chaos && !self.chaos.active[s]);
-                let short_limit = model
-                    .uses(s)
-                    .find(|&(l, a)| self.free_limit[l as usize] < a)
-                    .map(|(l, _)| l);
-                if !team_fits || short_limit.is_some() {
-                    // Waiting is charged to whatever blocks the step at each moment: the
-                    // reason holds until the next event, when it is looked at again.
-                    let reason = match short_limit {
-                        Some(l) if team_fits => Blocked::Limit(l),
-                        _ => Blocked::Team,
-                    };
-                    self.charge_wait(model, s, now);
-                    self.blocked_by[s] = reason;
-                    self.blocked_since[s] = now;
-                    self.ready[kept] = r;
-                    kept += 1;
-                    continue;
-                }
-                self.start_step(model, s, now, sampler, &mut seq);
-            }
-            self.ready.truncate(kept);
+            self.dispatch(model, now, sampler, &mut seq, chaos);
 
             let Some(first) = self.heap.pop() else {
                 break;
@@ -566,12 +536,14 @@ impl TrialState {
             while let Some(e) = event {
                 let s = e.step as usize;
                 match e.kind {
-                    Kind::Wake => {}
+                    Kind::Wake => {
+                        for t in 0..model.team_groups.len() {
+                            self.ready.mark(t);
+                        }
+                    }
                     Kind::Ready => {
                         self.ready_at[s] = now;
-                        let r = model.rank[s];
-                        let at = self.ready.partition_point(|&x| x < r);
-                        self.ready.insert(at, r);
+                        self.make_ready(model, s, now, chaos);
                     }
                     Kind::Release => {
                         let step = &model.steps[s];
@@ -580,13 +552,19 @@ impl TrialState {
                         self.team_released[t] = (now, e.step);
                         self.team_busy[t] +=
                             f64::from(step.crew) * (self.release[s] - self.start[s]);
+                        self.ready.mark(t);
                     }
                     Kind::Finish => {
+                        let mut freed = false;
                         for (l, a) in model.uses(s) {
                             self.free_limit[l as usize] += a;
                             self.limit_released[l as usize] = (now, e.step);
                             self.limit_busy[l as usize] +=
                                 f64::from(a) * (self.finish[s] - self.start[s]);
+                            freed = true;
+                        }
+                        if freed {
+                            self.ready.mark_limit_waiters();
                         }
                         if last == NONE || now > rto {
                             rto = now;
@@ -602,9 +580,7 @@ impl TrialState {
                             if self.remaining[q] == 0 {
                                 self.ready_at[q] = now;
                                 self.last_dep[q] = e.step;
-                                let r = model.rank[q];
-                                let at = self.ready.partition_point(|&x| x < r);
-                                self.ready.insert(at, r);
+                                self.make_ready(model, q, now, chaos);
                             }
                         }
                     }
@@ -618,6 +594,131 @@ impl TrialState {
         debug_assert!(self.ready.is_empty(), "validated plans never deadlock");
         self.rto = rto;
         self.last = last;
+    }
+
+    /// The ready list step `s` waits in: its team's, or the one of steps without a team (also
+    /// for a fallback whose risk did not fire, which needs nobody).
+    #[inline]
+    fn list_of(&self, model: &Model, s: usize, chaos: bool) -> usize {
+        let team = model.steps[s].team;
+        if team == NONE || (chaos && !self.chaos.active[s]) {
+            self.ready.teamless()
+        } else {
+            team as usize
+        }
+    }
+
+    /// Step `s` is ready at `now`. Until the dispatcher looks at it, it counts as waiting for
+    /// its team (if it has one): a list is not looked at while its team has no free group.
+    #[inline]
+    fn make_ready(&mut self, model: &Model, s: usize, now: f64, chaos: bool) {
+        let list = self.list_of(model, s, chaos);
+        self.blocked_since[s] = now;
+        self.blocked_by[s] = if list == self.ready.teamless() {
+            Blocked::No
+        } else {
+            Blocked::Team
+        };
+        self.ready.insert(list, model.rank[s]);
+    }
+
+    /// Whether team list `list` could start anything at `now`: it has a free group and has
+    /// mobilised.
+    #[inline]
+    fn list_can_start(&self, list: usize, now: f64, chaos: bool) -> bool {
+        list == self.ready.teamless()
+            || (self.free_groups[list] > 0 && (!chaos || now >= self.chaos.team_ready[list]))
+    }
+
+    /// Records that ready step `s` of list `list` waits, from `now`, for `reason`.
+    #[inline]
+    fn block(&mut self, model: &Model, list: usize, s: usize, now: f64, reason: Blocked) {
+        self.charge_wait(model, s, now);
+        let was = matches!(self.blocked_by[s], Blocked::Limit(_));
+        let is = matches!(reason, Blocked::Limit(_));
+        if was != is {
+            self.ready.count_limit_waiter(list, if is { 1 } else { -1 });
+        }
+        self.blocked_by[s] = reason;
+        self.blocked_since[s] = now;
+    }
+
+    /// Every step of `list` not looked at in this dispatch now waits for its team, which has
+    /// no group left: only those that waited for a limit change their reason.
+    fn block_unread_on_team(&mut self, model: &Model, list: usize, now: f64) {
+        if !self.ready.has_limit_waiters(list) {
+            return;
+        }
+        for i in 0..self.ready.unread(list).len() {
+            let s = model.by_rank[self.ready.unread(list)[i] as usize] as usize;
+            if matches!(self.blocked_by[s], Blocked::Limit(_)) {
+                self.block(model, list, s, now, Blocked::Team);
+            }
+        }
+    }
+
+    /// Starts every ready step that fits at `now`, in priority order, looking only at the
+    /// lists whose steps could have become startable since the last dispatch.
+    fn dispatch<S: Sampler>(
+        &mut self,
+        model: &Model,
+        now: f64,
+        sampler: &mut S,
+        seq: &mut u32,
+        chaos: bool,
+    ) {
+        // A dirty team list whose team has no free group (or has not mobilised) starts nothing.
+        for list in 0..self.ready.len() {
+            if self.ready.is_dirty(list) && !self.list_can_start(list, now, chaos) {
+                self.ready.settle(list);
+                self.block_unread_on_team(model, list, now);
+            }
+        }
+        self.ready.begin();
+        while let Some((list, r)) = self.ready.next() {
+            let s = model.by_rank[r as usize] as usize;
+            let step = &model.steps[s];
+            let team_fits = list == self.ready.teamless()
+                || (self.free_groups[list] >= step.crew
+                    && (!chaos || now >= self.chaos.team_ready[list]));
+            let short_limit = model
+                .uses(s)
+                .find(|&(l, a)| self.free_limit[l as usize] < a)
+                .map(|(l, _)| l);
+            if !team_fits || short_limit.is_some() {
+                // Waiting is charged to whatever blocks the step at each moment: the
+                // reason holds until the list is next looked at.
+                let reason = match short_limit {
+                    Some(l) if team_fits => Blocked::Limit(l),
+                    _ => Blocked::Team,
+                };
+                self.block(model, list, s, now, reason);
+                self.ready.keep(list);
+                continue;
+            }
+            if matches!(self.blocked_by[s], Blocked::Limit(_)) {
+                self.ready.count_limit_waiter(list, -1);
+            }
+            self.ready.take(list);
+            self.start_step(model, s, now, sampler, seq);
+            // What the start took can change why the steps already looked at in this dispatch
+            // wait (a step that waited for a limit may now wait for its team, or for another
+            // limit): they are looked at again at the next event, as a scan of every ready step
+            // would.
+            if model.use_start[s] != model.use_start[s + 1] {
+                self.ready.mark_limit_waiters();
+            }
+            if list != self.ready.teamless() {
+                if self.ready.has_limit_waiters(list) {
+                    self.ready.mark(list);
+                }
+                if self.free_groups[list] == 0 {
+                    self.block_unread_on_team(model, list, now);
+                    self.ready.close(list);
+                }
+            }
+        }
+        self.ready.end();
     }
 
     fn start_step<S: Sampler>(
@@ -719,9 +820,7 @@ impl TrialState {
             *seq += 1;
         } else {
             self.ready_at[q] = now;
-            let r = model.rank[q];
-            let at = self.ready.partition_point(|&x| x < r);
-            self.ready.insert(at, r);
+            self.make_ready(model, q, now, true);
         }
     }
 

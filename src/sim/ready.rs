@@ -1,0 +1,239 @@
+//! The dispatcher's ready steps, kept per team so that an event looks only at what it changed.
+//!
+//! Non-anticipative list scheduling starts, at every event, each ready step whose crew and
+//! limits fit, in priority order. Scanning every ready step at every event costs time in
+//! proportion to the steps waiting, which in a plan with many steps ready at once (wide layers,
+//! few groups) is nearly all of a trial's time. Between two events resources only ever shrink
+//! (a start takes groups and limit units; only a release, a finish or a mobilisation gives them
+//! back), so a step that could not start at the last look still cannot, unless something it
+//! waits for came back. The ready steps are therefore kept in one list per team (and one for
+//! steps that need no team), each in priority order, and a list is looked at again only when it
+//! is *dirty*: a step joined it, its team released groups or mobilised, or a limit came back
+//! while one of its steps was waiting for a limit. The dirty lists are walked merged in
+//! priority order, so the steps start in exactly the order, and at exactly the times, of a scan
+//! of every ready step: the schedule is the same, trial for trial.
+
+/// The ready steps of a trial, as ranks (0 = first), in one sorted list per team and one (the
+/// last) for steps that need no team.
+#[derive(Debug, Clone)]
+pub(super) struct ReadyLists {
+    /// Ranks of the ready steps of each list, ascending.
+    lists: Vec<Vec<u32>>,
+    /// Whether each list must be looked at in the next dispatch.
+    dirty: Vec<bool>,
+    /// Ready steps of each list that last waited for a limit (not for their team).
+    limit_blocked: Vec<u32>,
+    /// In the current dispatch: whether each list takes part, where it is read, and where the
+    /// steps it keeps are written back.
+    open: Vec<bool>,
+    read: Vec<usize>,
+    write: Vec<usize>,
+}
+
+impl ReadyLists {
+    /// Lists for `teams` teams and the steps without one.
+    pub(super) fn new(teams: usize, steps: usize) -> ReadyLists {
+        let lists = teams + 1;
+        ReadyLists {
+            lists: (0..lists)
+                .map(|_| Vec::with_capacity(steps.min(64)))
+                .collect(),
+            dirty: vec![false; lists],
+            limit_blocked: vec![0; lists],
+            open: vec![false; lists],
+            read: vec![0; lists],
+            write: vec![0; lists],
+        }
+    }
+
+    /// The list of steps that need no team.
+    pub(super) fn teamless(&self) -> usize {
+        self.lists.len() - 1
+    }
+
+    /// Empties every list, for a new trial.
+    pub(super) fn clear(&mut self) {
+        for list in &mut self.lists {
+            list.clear();
+        }
+        self.dirty.fill(false);
+        self.limit_blocked.fill(0);
+        self.open.fill(false);
+    }
+
+    /// Whether no step is ready.
+    pub(super) fn is_empty(&self) -> bool {
+        self.lists.iter().all(Vec::is_empty)
+    }
+
+    /// Step of rank `rank` is ready, in list `list`.
+    pub(super) fn insert(&mut self, list: usize, rank: u32) {
+        let l = &mut self.lists[list];
+        let at = l.partition_point(|&x| x < rank);
+        l.insert(at, rank);
+        self.dirty[list] = true;
+    }
+
+    /// List `list` must be looked at again (its team released groups or mobilised).
+    pub(super) fn mark(&mut self, list: usize) {
+        self.dirty[list] = true;
+    }
+
+    /// A limit came back: every list with a step waiting for a limit must be looked at again.
+    pub(super) fn mark_limit_waiters(&mut self) {
+        for (dirty, &n) in self.dirty.iter_mut().zip(&self.limit_blocked) {
+            *dirty |= n > 0;
+        }
+    }
+
+    /// The number of lists.
+    pub(super) fn len(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Whether list `list` must be looked at.
+    pub(super) fn is_dirty(&self, list: usize) -> bool {
+        self.dirty[list]
+    }
+
+    /// Whether any step of list `list` last waited for a limit.
+    pub(super) fn has_limit_waiters(&self, list: usize) -> bool {
+        self.limit_blocked[list] > 0
+    }
+
+    /// One step of list `list` stopped (`-1`) or started (`+1`) waiting for a limit.
+    pub(super) fn count_limit_waiter(&mut self, list: usize, delta: i32) {
+        let n = &mut self.limit_blocked[list];
+        *n = n.wrapping_add_signed(delta);
+    }
+
+    /// The ranks of list `list` (all of them outside a dispatch).
+    #[cfg(test)]
+    pub(super) fn ranks(&self, list: usize) -> &[u32] {
+        &self.lists[list]
+    }
+
+    /// Starts a dispatch over the dirty lists, which are then clean.
+    pub(super) fn begin(&mut self) {
+        for l in 0..self.lists.len() {
+            self.open[l] = self.dirty[l] && !self.lists[l].is_empty();
+            self.dirty[l] = false;
+            self.read[l] = 0;
+            self.write[l] = 0;
+        }
+    }
+
+    /// List `list` is clean without a look (nothing in it can start); all its steps count as
+    /// not yet looked at (see [`ReadyLists::unread`]).
+    pub(super) fn settle(&mut self, list: usize) {
+        self.dirty[list] = false;
+        self.read[list] = 0;
+        self.write[list] = 0;
+    }
+
+    /// The next step of the dispatch in priority order: its list and rank.
+    #[inline]
+    pub(super) fn next(&self) -> Option<(usize, u32)> {
+        let mut best: Option<(usize, u32)> = None;
+        for l in 0..self.lists.len() {
+            if !self.open[l] {
+                continue;
+            }
+            if let Some(&r) = self.lists[l].get(self.read[l]) {
+                if best.is_none_or(|(_, b)| r < b) {
+                    best = Some((l, r));
+                }
+            }
+        }
+        best
+    }
+
+    /// The step just returned by [`ReadyLists::next`] stays ready.
+    #[inline]
+    pub(super) fn keep(&mut self, list: usize) {
+        let (r, w) = (self.read[list], self.write[list]);
+        self.lists[list][w] = self.lists[list][r];
+        self.read[list] = r + 1;
+        self.write[list] = w + 1;
+    }
+
+    /// The step just returned by [`ReadyLists::next`] started.
+    #[inline]
+    pub(super) fn take(&mut self, list: usize) {
+        self.read[list] += 1;
+    }
+
+    /// The ranks of list `list` not yet looked at in this dispatch.
+    pub(super) fn unread(&self, list: usize) -> &[u32] {
+        &self.lists[list][self.read[list]..]
+    }
+
+    /// Ends list `list`'s part in the dispatch: the steps not looked at stay ready.
+    pub(super) fn close(&mut self, list: usize) {
+        if !self.open[list] {
+            return;
+        }
+        let (r, w) = (self.read[list], self.write[list]);
+        let l = &mut self.lists[list];
+        let len = l.len();
+        l.copy_within(r..len, w);
+        l.truncate(w + len - r);
+        self.open[list] = false;
+    }
+
+    /// Ends the dispatch.
+    pub(super) fn end(&mut self) {
+        for l in 0..self.lists.len() {
+            self.close(l);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_the_dirty_lists_in_priority_order_and_keeps_what_stays() {
+        let mut ready = ReadyLists::new(2, 8);
+        for (list, rank) in [(0, 5), (1, 2), (2, 7), (0, 1), (1, 4)] {
+            ready.insert(list, rank);
+        }
+        ready.settle(2);
+        ready.begin();
+        let mut seen = Vec::new();
+        while let Some((l, r)) = ready.next() {
+            seen.push(r);
+            // Rank 4 starts; the others stay.
+            if r == 4 {
+                ready.take(l);
+            } else {
+                ready.keep(l);
+            }
+        }
+        ready.end();
+        // List 2 was not dirty, so rank 7 was not looked at.
+        assert_eq!(seen, [1, 2, 4, 5]);
+        assert_eq!(ready.ranks(0), [1, 5]);
+        assert_eq!(ready.ranks(1), [2]);
+        assert_eq!(ready.ranks(2), [7]);
+        assert!((0..3).all(|l| !ready.is_dirty(l)));
+    }
+
+    #[test]
+    fn a_list_closed_early_keeps_its_unread_steps() {
+        let mut ready = ReadyLists::new(1, 8);
+        for rank in [3, 1, 2] {
+            ready.insert(0, rank);
+        }
+        ready.begin();
+        let (l, r) = ready.next().unwrap();
+        assert_eq!((l, r), (0, 1));
+        ready.take(0);
+        assert_eq!(ready.unread(0), [2, 3]);
+        ready.close(0);
+        assert_eq!(ready.next(), None);
+        ready.end();
+        assert_eq!(ready.ranks(0), [2, 3]);
+    }
+}
