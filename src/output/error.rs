@@ -146,7 +146,7 @@ fn describe(path: &Path, kind: &OutputErrorKind) -> String {
             format!("cannot write {p}: it is {what} (hint: give a file name)")
         }
         OutputErrorKind::StdoutTaken { by } => format!(
-            "cannot write {p} to standard output: {by} is printed there (hint: give a file name)"
+            "cannot write to standard output ({p}): {by} is printed there (hint: give a file name)"
         ),
         OutputErrorKind::DirectoryToStdout => format!(
             "cannot write a report to standard output ({p}): a report is a directory of files (hint: give a directory, such as `-o report`)"
