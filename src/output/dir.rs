@@ -256,6 +256,13 @@ fn fill(
         }
         let mut f =
             create_new(&path, &Faults::NONE).map_err(|e| OutputError::io(&shown, "write", e))?;
+        // A file of the earlier report keeps its permissions (someone made it private).
+        if let Ok(m) = std::fs::symlink_metadata(old.join(rel)) {
+            if m.is_file() {
+                f.set_permissions(m.permissions())
+                    .map_err(|e| OutputError::io(&shown, "write", e))?;
+            }
+        }
         f.write_all(contents)
             .and_then(|()| f.sync_all())
             .map_err(|e| OutputError::io(&shown, "write", e))?;

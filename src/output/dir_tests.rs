@@ -147,7 +147,7 @@ fn a_new_report_creates_its_directory_and_parents() {
 }
 
 #[test]
-fn an_empty_directory_is_filled_and_keeps_its_permissions() {
+fn an_empty_directory_is_filled_and_permissions_are_kept() {
     use std::os::unix::fs::PermissionsExt;
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("report");
@@ -157,6 +157,13 @@ fn an_empty_directory_is_filled_and_keeps_its_permissions() {
     assert_eq!(tree(&out), as_tree(&report("new")));
     let mode = std::fs::metadata(&out).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o750);
+    // And a private file of the earlier report stays private.
+    let html = out.join("report.html");
+    std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o600)).unwrap();
+    put(&out, &report("newer")).unwrap();
+    let mode = std::fs::metadata(&html).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), "newer report.html");
 }
 
 #[test]
