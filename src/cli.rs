@@ -313,7 +313,8 @@ pub struct ReportArgs {
     /// The plan file.
     pub plan: PathBuf,
     /// Directory for report.html, report.md, report.json and charts/ (created when missing;
-    /// files the report does not write are left alone).
+    /// replaced as a whole, keeping files the report does not write; a non-empty directory
+    /// holding no earlier report is refused).
     #[arg(short, long, value_name = "OUTDIR")]
     pub output: PathBuf,
     /// Simulation options.

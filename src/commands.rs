@@ -8,14 +8,10 @@ use crate::{InputError, emit, load, pick_scenario, policy, simulate_recording, w
 use rtosim::compare::{self, Variant};
 use rtosim::exit;
 use rtosim::gate::{Gate, evaluate};
-use rtosim::output::write_atomic;
+use rtosim::output::Outputs;
 use rtosim::runsheet;
 use rtosim::sim::{self, Outcome, RunConfig};
 use rtosim::staff::{self, Grid, SweepConfig};
-
-fn write_file(path: &std::path::Path, text: &str) -> Result<()> {
-    write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
-}
 
 /// `rtosim staff`: sweep the staffing options and print the table (or JSON).
 pub(crate) fn staff(args: StaffArgs) -> Result<i32> {
@@ -49,7 +45,9 @@ pub(crate) fn staff(args: StaffArgs) -> Result<i32> {
         args.confidence,
     );
     if let Some(path) = &args.chart {
-        write_file(path, &staff::staffing_chart_svg(&report))?;
+        Outputs::new(&loaded.files_read)
+            .stdout_carries("the staffing table")
+            .write_file(path, staff::staffing_chart_svg(&report).as_bytes())?;
     }
     if args.json {
         emit(&staff::render_json(&report))?;
@@ -97,7 +95,9 @@ pub(crate) fn compare(args: CompareArgs) -> Result<i32> {
     })?
     .context("cannot start worker threads")?;
     if let Some(path) = &args.chart {
-        write_file(path, &compare::s_curve_svg(&report))?;
+        Outputs::new(&loaded.files_read)
+            .stdout_carries("the comparison")
+            .write_file(path, compare::s_curve_svg(&report).as_bytes())?;
     }
     if args.json {
         emit(&compare::render_json(&report))?;
@@ -119,7 +119,7 @@ pub(crate) fn runsheet(args: RunsheetArgs) -> Result<i32> {
         SheetFormat::Csv => runsheet::render_csv(&sheet)?,
     };
     match &args.output {
-        Some(path) => write_file(path, &text)?,
+        Some(path) => Outputs::new(&loaded.files_read).write_file(path, text.as_bytes())?,
         None => emit(&text)?,
     }
     Ok(exit::OK)

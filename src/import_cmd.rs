@@ -19,7 +19,7 @@ use rtosim::exit;
 use rtosim::import::{
     self, ImportWarning, Observation, graph, observations_csv, terraform, terragrunt,
 };
-use rtosim::output::write_atomic;
+use rtosim::output::Outputs;
 
 /// Runs one import subcommand.
 pub fn run(cmd: ImportCommand) -> Result<i32> {
@@ -62,7 +62,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                     observations.push(apply.observation);
                 }
             }
-            write_csv(&observations, args.output.as_deref())
+            write_csv(&observations, args.output.as_deref(), &args.logs)
         }
         ImportCommand::Terragrunt(args) => {
             let text = read(&args.report)?;
@@ -72,7 +72,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                 args.drill.as_deref(),
             )?;
             warn(&got.warnings);
-            write_csv(&got.observations, args.output.as_deref())
+            write_csv(&got.observations, args.output.as_deref(), &[&args.report])
         }
         ImportCommand::Graph(args) => {
             let text = read(&args.file)?;
@@ -85,7 +85,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "imported".to_string());
             let toml = graph::render_skeleton(&skeleton, &file, &name);
-            write_out(&toml, args.output.as_deref())
+            write_out(&toml, args.output.as_deref(), &[&args.file])
         }
     }
 }
@@ -102,15 +102,19 @@ fn warn(warnings: &[ImportWarning]) {
     }
 }
 
-fn write_csv(observations: &[Observation], output: Option<&Path>) -> Result<i32> {
+fn write_csv(
+    observations: &[Observation],
+    output: Option<&Path>,
+    inputs: &[impl AsRef<Path>],
+) -> Result<i32> {
     let csv = observations_csv(observations).context("cannot render the observations")?;
-    write_out(&csv, output)
+    write_out(&csv, output, inputs)
 }
 
-fn write_out(text: &str, output: Option<&Path>) -> Result<i32> {
+/// Writes to `output` (never over one of the `inputs`), or to standard output.
+fn write_out(text: &str, output: Option<&Path>, inputs: &[impl AsRef<Path>]) -> Result<i32> {
     match output {
-        Some(path) => write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => Outputs::new(inputs).write_file(path, text.as_bytes())?,
         None => emit(text)?,
     }
     Ok(exit::OK)

@@ -22,7 +22,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cli::{Cli, Command, PolicyArg, ReportArgs, RunArgs};
 use rtosim::exit;
-use rtosim::output::write_atomic;
+use rtosim::output::{OutputError, Outputs};
 use rtosim::plan::{LoadedPlan, Plan, PlanError, Scenario, did_you_mean, load_plan, render_dot};
 use rtosim::report::{self, ReportInputs};
 use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
@@ -44,6 +44,10 @@ fn main() -> ExitCode {
                 || err.downcast_ref::<PlanError>().is_some()
                 || err.downcast_ref::<rtosim::import::ImportError>().is_some()
                 || is_bad_path(&err)
+                || err
+                    .chain()
+                    .filter_map(|e| e.downcast_ref::<OutputError>())
+                    .any(OutputError::is_invalid_input)
             {
                 exit::INVALID_INPUT
             } else {
@@ -109,8 +113,7 @@ fn run(cli: Cli) -> Result<i32> {
                 .collect();
             let dot = render_dot(plan, &include, &critical);
             match args.output {
-                Some(out) => write_atomic(&out, dot.as_bytes())
-                    .with_context(|| format!("cannot write {}", out.display()))?,
+                Some(out) => Outputs::new(&loaded.files_read).write_file(&out, dot.as_bytes())?,
                 None => emit(&dot)?,
             }
             Ok(exit::OK)
@@ -125,8 +128,9 @@ fn run(cli: Cli) -> Result<i32> {
             summary.chaos.without = args.without.clone();
             if let Some(path) = &args.csv {
                 let csv = report::trials_csv(plan, &model, &result.outcomes)?;
-                write_atomic(path, csv.as_bytes())
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Outputs::new(&loaded.files_read)
+                    .stdout_carries("the summary")
+                    .write_file(path, csv.as_bytes())?;
             }
             if args.json {
                 emit(&report::render_json(&summary))?;
@@ -153,7 +157,7 @@ fn run(cli: Cli) -> Result<i32> {
                 command: reproduce(&args, &scenario.name),
             };
             let built = report::build_management_report(plan, &model, &result, &summary, inputs)?;
-            write_tree(&args.output, &built.files())?;
+            Outputs::new(&loaded.files_read).write_dir(&args.output, &built.files())?;
             emit(&format!(
                 "wrote {}\n",
                 args.output.join("report.html").display()
@@ -180,21 +184,6 @@ fn reproduce(args: &ReportArgs, scenario: &str) -> String {
         args.run.seed,
         policy(args.run.policy).name()
     )
-}
-
-/// Writes each file under `dir`, whole or not at all, creating directories as needed and
-/// leaving every other file in `dir` alone.
-fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    for (rel, contents) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create directory {}", parent.display()))?;
-        }
-        write_atomic(&path, contents)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
 }
 
 /// Loads a plan and prints its warnings to stderr.

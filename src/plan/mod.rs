@@ -49,6 +49,10 @@ pub struct LoadedPlan {
     pub plan: Plan,
     /// Warnings, already placed in the file.
     pub warnings: Vec<Diagnostic>,
+    /// Every file the plan was read from: the plan file first, then each timings file its
+    /// patterns matched. Empty when the plan was parsed from text. Outputs must not overwrite
+    /// these (see [`crate::output::Outputs`]).
+    pub files_read: Vec<PathBuf>,
 }
 
 /// Why a plan could not be loaded.
@@ -116,10 +120,17 @@ pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
         ])
     })?;
     let base = path.parent().unwrap_or(Path::new(""));
-    parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
-        timings::read_timings(base, patterns)
+    let mut timings_files = Vec::new();
+    let mut loaded = parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
+        let (observations, diagnostics, files) = timings::read_timings_listing(base, patterns);
+        timings_files = files;
+        (observations, diagnostics)
     })
-    .map_err(invalid)
+    .map_err(invalid)?;
+    loaded.files_read = std::iter::once(path.to_path_buf())
+        .chain(timings_files)
+        .collect();
+    Ok(loaded)
 }
 
 /// Parses and validates plan text. On failure, every diagnostic (errors and warnings), placed
@@ -194,6 +205,7 @@ fn parse_plan_with(
         Some(plan) => Ok(LoadedPlan {
             plan,
             warnings: diagnostics,
+            files_read: Vec::new(),
         }),
         None => Err(diagnostics),
     }
@@ -284,5 +296,26 @@ mod tests {
         let a = parse_plan(toml_text, Format::Toml, "t").unwrap().plan;
         let b = parse_plan(json_text, Format::Json, "t").unwrap().plan;
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_loaded_plan_names_the_files_it_was_read_from() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let loaded = load_plan(&root.join("recorded-rebuild.toml")).unwrap();
+        let names: Vec<String> = loaded
+            .files_read
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "recorded-rebuild.toml",
+                "gd-2024-03.csv",
+                "gd-2024-09.csv",
+                "gd-2025-02.csv",
+                "vpc-ci-applies.csv"
+            ]
+        );
     }
 }

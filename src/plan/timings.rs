@@ -13,9 +13,20 @@ use crate::import::{Observation, drill_csv};
 /// Reads every file the patterns match (relative to `base`, the plan's directory), in pattern
 /// order and then path order, each file once.
 pub fn read_timings(base: &Path, patterns: &[String]) -> (Vec<Observation>, Vec<Diagnostic>) {
+    let (observations, diags, _) = read_timings_listing(base, patterns);
+    (observations, diags)
+}
+
+/// As [`read_timings`], also returning the files read (or tried), in the order they were read,
+/// so that a command can refuse to write an output over one of them.
+pub fn read_timings_listing(
+    base: &Path,
+    patterns: &[String],
+) -> (Vec<Observation>, Vec<Diagnostic>, Vec<PathBuf>) {
     let mut observations = Vec::new();
     let mut diags = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut read_order: Vec<PathBuf> = Vec::new();
     for (i, pattern) in patterns.iter().enumerate() {
         let at = KeyPath::root().key("timings").index(i);
         let full = base.join(pattern);
@@ -63,6 +74,7 @@ pub fn read_timings(base: &Path, patterns: &[String]) -> (Vec<Observation>, Vec<
             if !seen.insert(file.clone()) {
                 continue;
             }
+            read_order.push(file.clone());
             let name = file.display().to_string();
             let text = match std::fs::read(&file) {
                 Ok(bytes) => match String::from_utf8(bytes) {
@@ -101,7 +113,7 @@ pub fn read_timings(base: &Path, patterns: &[String]) -> (Vec<Observation>, Vec<
             }
         }
     }
-    (observations, diags)
+    (observations, diags, read_order)
 }
 
 /// The error's file, line and message, without the hint (diagnostics show hints on their own).
