@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 use super::batch::{LANES, TrialBatch};
 use super::model::Model;
 use super::trial::{RandomSampler, StepResult, TrialState};
-use crate::dist::normal_cdf_f32;
+use crate::dist::{BetaCdfTable, Score, normal_cdf_f32};
 use crate::stats::histogram::{LogHistogram, bucket_index};
 use crate::stats::rankcorr::{PairSums, RtoSums, block_rank_sums, block_ranks};
 
@@ -90,6 +90,8 @@ pub struct Accum {
     pub teams: Vec<ResourceSums>,
     /// Per limit.
     pub limits: Vec<ResourceSums>,
+    /// Trials in which each risk fired, in plan order.
+    pub fired: Vec<u64>,
 }
 
 impl Accum {
@@ -103,6 +105,7 @@ impl Accum {
             rto_ranks: RtoSums::default(),
             teams: vec![ResourceSums::default(); model.team_groups.len()],
             limits: vec![ResourceSums::default(); model.limit_capacity.len()],
+            fired: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len())],
         }
     }
 
@@ -125,6 +128,9 @@ impl Accum {
         }
         for (a, b) in self.limits.iter_mut().zip(&o.limits) {
             a.merge(b);
+        }
+        for (a, b) in self.fired.iter_mut().zip(&o.fired) {
+            *a += b;
         }
         self
     }
@@ -153,6 +159,9 @@ enum KeyKind {
     NormalScore,
     /// The step's total time over its attempts (it has retries): ranked within the block.
     Total,
+    /// A beta-PERT draw's beta variate: its rank is the tabulated beta CDF (the table's index
+    /// in [`Worker::beta_tables`]), taken per block.
+    BetaScore(usize),
 }
 
 /// One thread's working set: accumulators and reused buffers.
@@ -175,14 +184,47 @@ struct Worker {
     column_rank: Vec<f64>,
     order: Vec<u32>,
     key_kinds: Vec<KeyKind>,
+    /// The beta CDFs of the steps whose keys are [`KeyKind::BetaScore`].
+    beta_tables: Vec<BetaCdfTable>,
     arch: pulp::Arch,
     /// For plans whose trials can run side by side (see [`TrialBatch`]).
     batch: Option<TrialBatch>,
+    /// Whether the run collects everything or only each trial's outcome.
+    collect: Collect,
+}
+
+/// What a run collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// Outcomes and every streamed statistic.
+    Everything,
+    /// Only each trial's outcome: what a what-if run or a staffing option needs.
+    Outcomes,
 }
 
 impl Worker {
-    fn new(model: &Model) -> Worker {
-        let n = model.len();
+    fn new(model: &Model, collect: Collect) -> Worker {
+        let n = if collect == Collect::Everything {
+            model.len()
+        } else {
+            0
+        };
+        let mut beta_tables = Vec::new();
+        let key_kinds = (0..n)
+            .map(|s| {
+                if model.steps[s].has_retries() {
+                    return KeyKind::Total;
+                }
+                match model.steps[s].dist.score() {
+                    Score::Normal => KeyKind::NormalScore,
+                    Score::Beta { a, b } => {
+                        beta_tables.push(BetaCdfTable::new(a, b));
+                        KeyKind::BetaScore(beta_tables.len() - 1)
+                    }
+                    Score::Rank => KeyKind::Rank,
+                }
+            })
+            .collect();
         Worker {
             accum: Accum::new(model),
             state: TrialState::new(model),
@@ -193,20 +235,12 @@ impl Worker {
             column: vec![0.0; BLOCK],
             column_rank: vec![0.0; BLOCK],
             order: Vec::with_capacity(BLOCK),
-            key_kinds: (0..n)
-                .map(|s| {
-                    if model.steps[s].has_retries() {
-                        KeyKind::Total
-                    } else if model.steps[s].dist.scores_are_normal() {
-                        KeyKind::NormalScore
-                    } else {
-                        KeyKind::Rank
-                    }
-                })
-                .collect(),
+            key_kinds,
+            beta_tables,
             arch: pulp::Arch::new(),
             batch: (model.unconstrained && model.chaos.is_none() && !model.record_starts)
                 .then(|| TrialBatch::new(model)),
+            collect,
         }
     }
 
@@ -220,6 +254,15 @@ impl Worker {
         } else {
             0
         };
+        if self.collect == Collect::Outcomes {
+            for i in (0..batched).step_by(LANES) {
+                self.batch_outcomes(model, seed, first, i, &mut outcomes[i..i + LANES]);
+            }
+            for (i, out) in outcomes.iter_mut().enumerate().skip(batched) {
+                *out = self.trial_outcome(model, RandomSampler::new(seed, first + i as u64));
+            }
+            return;
+        }
         for i in (0..batched).step_by(LANES) {
             self.batch_trials(model, seed, first, i, &mut outcomes[i..i + LANES]);
             self.end_tile(i + LANES - 1, trials);
@@ -229,6 +272,49 @@ impl Worker {
             self.end_tile(i, trials);
         }
         self.rank_block(model.len(), outcomes);
+    }
+
+    /// Runs one trial for its outcome alone.
+    fn trial_outcome(&mut self, model: &Model, mut sampler: RandomSampler) -> Outcome {
+        let mut failures = 0;
+        let rto = self
+            .state
+            .run_observed(model, &mut sampler, |_, step| failures += step.failures);
+        Outcome {
+            rto,
+            failures,
+            last: self.state.last,
+        }
+    }
+
+    /// Runs trials `i..i + LANES` of the block side by side for their outcomes alone.
+    fn batch_outcomes(
+        &mut self,
+        model: &Model,
+        seed: u64,
+        first: u64,
+        i: usize,
+        outcomes: &mut [Outcome],
+    ) {
+        let batch = self
+            .batch
+            .as_mut()
+            .expect("trials run side by side only when the plan allows it");
+        let mut samplers: [RandomSampler; LANES] =
+            std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
+        let mut failures = [0; LANES];
+        batch.run(model, &mut samplers, |_, step| {
+            for l in 0..LANES {
+                failures[l] += step.failures[l];
+            }
+        });
+        for (l, out) in outcomes.iter_mut().enumerate() {
+            *out = Outcome {
+                rto: batch.rto[l],
+                failures: failures[l],
+                last: batch.last[l],
+            };
+        }
     }
 
     /// Runs trial `i` of the block, recording its steps in the tile.
@@ -254,6 +340,9 @@ impl Worker {
         let critical = &mut self.accum.critical;
         self.state.critical_chain(|s| critical[s] += 1);
         self.add_resources(model, rto);
+        for (count, &fired) in self.accum.fired.iter_mut().zip(&self.state.chaos.fired) {
+            *count += u64::from(fired);
+        }
         Outcome {
             rto,
             failures,
@@ -345,6 +434,15 @@ impl Worker {
             *r32 = r as f32;
         }
         let ranks = &*ranks;
+        for (s, kind) in self.key_kinds.iter().enumerate() {
+            if let &KeyKind::BetaScore(t) = kind {
+                let table = &self.beta_tables[t];
+                for i in 0..len {
+                    let key = &mut self.keys[key_cell(n, s, i)];
+                    *key = table.cdf(f64::from(*key)) as f32;
+                }
+            }
+        }
         self.arch.dispatch(StepRankSums {
             steps: n,
             kinds: &self.key_kinds,
@@ -453,6 +551,26 @@ pub fn run(
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+    run_collecting(model, config, Collect::Everything, progress)
+}
+
+/// Runs `config.trials` trials of `model` for their outcomes alone: no criticality, ranks,
+/// histograms or resource sums, so a what-if run or a staffing option costs only its schedules.
+/// Trial `i` is trial `i` of [`run`] with the same seed: the same draws, the same outcome.
+pub fn run_outcomes(
+    model: &Model,
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Outcome>, rayon::ThreadPoolBuildError> {
+    Ok(run_collecting(model, config, Collect::Outcomes, progress)?.outcomes)
+}
+
+fn run_collecting(
+    model: &Model,
+    config: &RunConfig,
+    collect: Collect,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, rayon::ThreadPoolBuildError> {
     let mut outcomes = vec![Outcome::default(); config.trials as usize];
     // Each thread keeps one worker and takes the next block whenever it is free, so the threads
     // finish within a block of each other, and only one set of histograms per thread is merged.
@@ -465,7 +583,7 @@ pub fn run(
             let Some((block, chunk)) = next else {
                 return worker.map(|w| w.accum);
             };
-            let worker = worker.get_or_insert_with(|| Worker::new(model));
+            let worker = worker.get_or_insert_with(|| Worker::new(model, collect));
             worker.block(model, config.seed, block, chunk);
             progress(chunk.len() as u64);
         }
