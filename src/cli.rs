@@ -175,12 +175,20 @@ pub struct SimulateArgs {
     /// Also write one CSV row per trial to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// What-if and gate options.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// What-if and gate options, shared by `simulate` and `report`.
+#[derive(Debug, Args, Clone)]
+pub struct WhatIfArgs {
     /// Simulate as if this risk or factor were mitigated (removed from the plan); repeatable.
     #[arg(long, value_name = "RISK")]
     pub without: Vec<String>,
     /// CI gate: exit with code 3 when a figure of the RTO is above a time, such as p90=24h.
     /// FIGURE is any percentile pNN (0 < NN < 100, such as p50, p90, p99.5), mean or max;
-    /// repeatable. The report is printed either way; each failed gate is named on stderr.
+    /// repeatable. The output is written either way; each failed gate is named on stderr.
     #[arg(long = "fail-above", value_name = "FIGURE=TIME")]
     pub fail_above: Vec<rtosim::gate::Gate>,
 }
@@ -320,4 +328,7 @@ pub struct ReportArgs {
     /// Simulation options.
     #[command(flatten)]
     pub run: RunArgs,
+    /// What-if and gate options.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }

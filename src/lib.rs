@@ -7,6 +7,7 @@
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
 //! [`report`] renders and [`chart`] draws. Only [`plan::load_plan`] and the output writers touch files.
 
+pub mod analysis;
 pub mod calibrate;
 pub mod chart;
 pub mod compare;

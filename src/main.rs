@@ -1,54 +1,34 @@
-//! The `rtosim` binary: parse the command line, call the library, map errors to exit codes.
+//! The `rtosim` binary: parse the command line, dispatch to the command, map errors to exit
+//! codes. Each command is a file of `cmd/`.
 
 #![expect(
     clippy::print_stderr,
     reason = "the binary is where diagnostics reach the user"
 )]
 
-mod calibrate_cmd;
 mod cli;
-mod commands;
-mod import_cmd;
+mod cmd;
 
-use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
-use anyhow::{Context, Result};
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use cli::{Cli, Command, PolicyArg, ReportArgs, RunArgs};
+use cli::Cli;
+use cmd::InputError;
+use rtosim::analysis::AnalysisError;
 use rtosim::exit;
-use rtosim::output::{OutputError, Outputs};
-use rtosim::plan::{LoadedPlan, Plan, PlanError, Scenario, did_you_mean, load_plan, render_dot};
-use rtosim::report::{self, ReportInputs};
-use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
-
-/// An error in what the user gave us (exit code 2), as opposed to a failure of ours.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct InputError(String);
+use rtosim::output::OutputError;
+use rtosim::plan::PlanError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    match cmd::run(cli.command) {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::from(exit::OK as u8);
             }
-            let code = if err.downcast_ref::<InputError>().is_some()
-                || err.downcast_ref::<PlanError>().is_some()
-                || err.downcast_ref::<rtosim::import::ImportError>().is_some()
-                || is_bad_path(&err)
-                || err
-                    .chain()
-                    .filter_map(|e| e.downcast_ref::<OutputError>())
-                    .any(OutputError::is_invalid_input)
-            {
+            let code = if is_invalid_input(&err) {
                 exit::INVALID_INPUT
             } else {
                 exit::FAILURE
@@ -66,6 +46,23 @@ fn main() -> ExitCode {
             ExitCode::from(code as u8)
         }
     }
+}
+
+/// Whether the failure is in what the user gave (exit code 2): a plan, an option, a file, an
+/// output path; everything else is a failure of ours.
+fn is_invalid_input(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<InputError>().is_some()
+        || err.downcast_ref::<PlanError>().is_some()
+        || err.downcast_ref::<rtosim::import::ImportError>().is_some()
+        || matches!(
+            err.downcast_ref::<AnalysisError>(),
+            Some(AnalysisError::UnknownScenario { .. })
+        )
+        || is_bad_path(err)
+        || err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<OutputError>())
+            .any(OutputError::is_invalid_input)
 }
 
 /// Whether the failure is a path the user gave that cannot be read or written (a missing
@@ -91,187 +88,4 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-}
-
-fn run(cli: Cli) -> Result<i32> {
-    match cli.command {
-        Command::Check(args) => {
-            let loaded = load(&args.plan)?;
-            emit(&report::render_check(&loaded.plan))?;
-            Ok(exit::OK)
-        }
-        Command::Graph(args) => {
-            let loaded = load(&args.plan)?;
-            let plan = &loaded.plan;
-            let scenario = pick_scenario(plan, args.scenario.as_deref())?;
-            let include = plan.needed_steps(&scenario);
-            let model = Model::compile(plan, &scenario, Policy::Lft);
-            let (_, path) = report::critical_path(&model);
-            let critical: Vec<usize> = path
-                .iter()
-                .map(|&c| model.steps[c].plan_index as usize)
-                .collect();
-            let dot = render_dot(plan, &include, &critical);
-            match args.output {
-                Some(out) => Outputs::new(&loaded.files_read).write_file(&out, dot.as_bytes())?,
-                None => emit(&dot)?,
-            }
-            Ok(exit::OK)
-        }
-        Command::Simulate(args) => {
-            let loaded = load(&args.plan)?;
-            let plan = &commands::without(&loaded.plan, &args.without)?;
-            let (scenario, model, config, result) = simulate(plan, &args.run)?;
-            let mut summary = report::summarize(plan, &scenario, &model, &result, &config);
-            summary.chaos = report::chaos_costs(plan, &scenario, model.policy, &config, &result)
-                .context("cannot start worker threads")?;
-            summary.chaos.without = args.without.clone();
-            if let Some(path) = &args.csv {
-                let csv = report::trials_csv(plan, &model, &result.outcomes)?;
-                Outputs::new(&loaded.files_read)
-                    .stdout_carries("the summary")
-                    .write_file(path, csv.as_bytes())?;
-            }
-            if args.json {
-                emit(&report::render_json(&summary))?;
-            } else {
-                emit(&report::render_text(&summary))?;
-            }
-            Ok(commands::check_gates(&args.fail_above, &result.outcomes))
-        }
-        Command::Report(args) => {
-            let loaded = load(&args.plan)?;
-            let plan = &loaded.plan;
-            let (scenario, model, config, result) = simulate(plan, &args.run)?;
-            let mut summary = report::summarize(plan, &scenario, &model, &result, &config);
-            summary.chaos = report::chaos_costs(plan, &scenario, model.policy, &config, &result)
-                .context("cannot start worker threads")?;
-            if plan.has_chaos() {
-                summary.chaos.p90_drivers =
-                    report::p90_drivers(plan, &scenario, model.policy, &config, &result, &summary)
-                        .context("cannot start worker threads")?;
-            }
-            let inputs = ReportInputs {
-                plan_file: args.plan.display().to_string(),
-                scenario_description: scenario.description.clone(),
-                command: reproduce(&args, &scenario.name),
-            };
-            let built = report::build_management_report(plan, &model, &result, &summary, inputs)?;
-            Outputs::new(&loaded.files_read).write_dir(&args.output, &built.files())?;
-            emit(&format!(
-                "wrote {}\n",
-                args.output.join("report.html").display()
-            ))?;
-            Ok(exit::OK)
-        }
-        Command::Staff(args) => commands::staff(args),
-        Command::Compare(args) => commands::compare(args),
-        Command::Runsheet(args) => commands::runsheet(args),
-        Command::Import(cmd) => import_cmd::run(cmd),
-        Command::Calibrate(args) => calibrate_cmd::run(&args),
-    }
-}
-
-/// The command line that reproduces a report.
-fn reproduce(args: &ReportArgs, scenario: &str) -> String {
-    let q = |p: &Path| report::shell_quote(&p.display().to_string());
-    format!(
-        "rtosim report {} -o {} --scenario {} --trials {} --seed {} --policy {}",
-        q(&args.plan),
-        q(&args.output),
-        report::shell_quote(scenario),
-        args.run.trials,
-        args.run.seed,
-        policy(args.run.policy).name()
-    )
-}
-
-/// Loads a plan and prints its warnings to stderr.
-fn load(path: &Path) -> Result<LoadedPlan> {
-    let loaded = load_plan(path)?;
-    let file = path.display().to_string();
-    for w in &loaded.warnings {
-        eprint!("{}", w.render(&file));
-    }
-    Ok(loaded)
-}
-
-fn pick_scenario(plan: &Plan, name: Option<&str>) -> Result<Scenario> {
-    match name {
-        None => Ok(plan.default_scenario()),
-        Some(name) => plan.scenario(name).cloned().ok_or_else(|| {
-            let known: Vec<&str> = plan.scenarios.iter().map(|s| s.name.as_str()).collect();
-            let hint = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
-                if known.is_empty() {
-                    "the plan defines no scenarios; omit --scenario to lose every system"
-                        .to_string()
-                } else {
-                    format!("the plan's scenarios are {}", known.join(", "))
-                }
-            });
-            InputError(format!("unknown scenario \"{name}\" (hint: {hint})")).into()
-        }),
-    }
-}
-
-fn policy(p: PolicyArg) -> Policy {
-    match p {
-        PolicyArg::Lft => Policy::Lft,
-        PolicyArg::Playbook => Policy::Playbook,
-    }
-}
-
-/// Compiles the scenario and runs the trials, with a progress bar on a terminal.
-fn simulate(plan: &Plan, args: &RunArgs) -> Result<(Scenario, Model, RunConfig, RunResult)> {
-    simulate_recording(plan, args, false)
-}
-
-/// As [`simulate`], optionally also collecting each step's start times.
-fn simulate_recording(
-    plan: &Plan,
-    args: &RunArgs,
-    record_starts: bool,
-) -> Result<(Scenario, Model, RunConfig, RunResult)> {
-    let scenario = pick_scenario(plan, args.scenario.as_deref())?;
-    let mut model = Model::compile(plan, &scenario, policy(args.policy));
-    model.record_starts = record_starts;
-    let config = RunConfig {
-        trials: args.trials,
-        seed: args.seed,
-        threads: args.threads,
-    };
-    let result = with_progress(args.trials, |tick| sim::run(&model, &config, tick))?
-        .context("cannot start worker threads")?;
-    Ok((scenario, model, config, result))
-}
-
-/// Shows a progress bar on stderr once a run has taken more than a second, when stderr is a
-/// terminal; nothing otherwise, and never anything on stdout.
-fn with_progress<T>(total: u64, work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T) -> Result<T> {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} trials, {eta} left")
-            .context("progress bar template")?,
-    );
-    let shown = AtomicBool::new(false);
-    let tick = |n: u64| {
-        bar.inc(n);
-        if !shown.load(Ordering::Relaxed)
-            && bar.elapsed() > Duration::from_secs(1)
-            && !shown.swap(true, Ordering::Relaxed)
-        {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    };
-    let out = work(&tick);
-    bar.finish_and_clear();
-    Ok(out)
-}
-
-/// Writes to stdout; a closed pipe (`rtosim ... | head`) ends the program quietly.
-fn emit(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
 }

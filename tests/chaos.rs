@@ -1,8 +1,8 @@
 //! Chaos against closed forms: risk delays, fallbacks and restarts, shared factors,
 //! mobilisation, shifts and hand-offs, and the costs measured with common random numbers.
 
+use rtosim::analysis::{Analysis, RunOptions, Wants, analyse, paired_cost};
 use rtosim::plan::{Format, Plan, parse_plan};
-use rtosim::report::{chaos_costs, cost_of};
 use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
 use rtosim::stats::percentile;
 
@@ -29,6 +29,21 @@ fn config(trials: u64) -> RunConfig {
 fn run(plan: &Plan, trials: u64) -> RunResult {
     let model = Model::compile(plan, &plan.default_scenario(), Policy::Lft);
     sim::run(&model, &config(trials), &|_| {}).expect("thread pool")
+}
+
+fn analysis(plan: &Plan, trials: u64, drivers: bool) -> Analysis {
+    let options = RunOptions {
+        scenario: None,
+        policy: Policy::Lft,
+        config: config(trials),
+        record_starts: false,
+    };
+    let wants = Wants {
+        costs: true,
+        drivers,
+        replays: false,
+    };
+    analyse(plan, &options, wants, &|_| {}).expect("thread pool")
 }
 
 fn rtos(run: &RunResult) -> Vec<f64> {
@@ -275,16 +290,17 @@ fn costs_of_independent_risks_add_up_and_without_is_exact() {
     let p = plan(&text);
     let scenario = p.default_scenario();
     let cfg = config(20_000);
-    let base = run(&p, 20_000);
-    let stats = chaos_costs(&p, &scenario, Policy::Lft, &cfg, &base).expect("pool");
+    let a = analysis(&p, 20_000, false);
+    let stats = &a.summary.chaos;
     assert_eq!(stats.risks.len(), 2);
     assert!((stats.risks[0].fired - 0.2).abs() < 0.015);
     assert!((stats.risks[1].fired - 0.3).abs() < 0.015);
     let both = p
-        .without("r1")
-        .and_then(|q| q.without("r2"))
+        .without_named("r1")
+        .and_then(|q| q.without_named("r2"))
         .expect("both exist");
-    let cost_both = cost_of(&base, &both, &scenario, Policy::Lft, &cfg).expect("pool");
+    let cost_both =
+        paired_cost(&a.run.outcomes, &both, &scenario, Policy::Lft, &cfg).expect("pool");
     let sum_mean = stats.risks[0].cost.cost_mean_seconds + stats.risks[1].cost.cost_mean_seconds;
     // Delays on steps in series add exactly, trial by trial.
     assert!(
@@ -303,7 +319,7 @@ fn costs_of_independent_risks_add_up_and_without_is_exact() {
     let written_without = format!(
         "{SERIES}\n[[risk]]\nname = \"r2\"\np = 0.3\nhits = [\"c\"]\ndelay = {{ dist = \"uniform\", min = \"1h\", max = \"3h\" }}\n"
     );
-    let a = run(&p.without("r1").expect("r1"), 3_000);
+    let a = run(&p.without_named("r1").expect("r1"), 3_000);
     let b = run(&plan(&written_without), 3_000);
     assert_eq!(a.outcomes, b.outcomes);
 }
@@ -339,7 +355,7 @@ fallback = { id = "app-again", team = "dba", duration = { dist = "uniform", min 
         "",
     );
     assert_ne!(written, text);
-    let a = run(&p.without("corrupt").expect("risk"), 3_000);
+    let a = run(&p.without_named("corrupt").expect("risk"), 3_000);
     let b = run(&plan(&written), 3_000);
     assert_eq!(a.outcomes, b.outcomes);
 }
@@ -362,19 +378,15 @@ delay = "3h"
 "#;
     let p = plan(text);
     let scenario = p.default_scenario();
-    let cfg = config(4_000);
-    let model = Model::compile(&p, &scenario, Policy::Lft);
-    let base = sim::run(&model, &cfg, &|_| {}).expect("pool");
-    let mut report = rtosim::report::summarize(&p, &scenario, &model, &base, &cfg);
-    report.chaos = chaos_costs(&p, &scenario, Policy::Lft, &cfg, &base).expect("pool");
-    let drivers = rtosim::report::p90_drivers(&p, &scenario, Policy::Lft, &cfg, &base, &report)
-        .expect("pool");
+    let _ = scenario;
+    let a = analysis(&p, 4_000, true);
+    let drivers = &a.summary.chaos.p90_drivers;
     let names: Vec<&str> = drivers.iter().map(|d| d.name.as_str()).collect();
     // The risk adds the whole 3h at P90 (it fires in half the trials); restore's fast case
     // saves about 50 m, dns's about 5 m.
     assert_eq!(names, ["corrupt-backup", "restore", "dns"]);
     assert!((drivers[0].p90_seconds - 3.0 * H).abs() < 0.1 * H);
-    let sentence = rtosim::report::p90_sentence(&drivers).expect("a sentence");
+    let sentence = rtosim::report::p90_sentence(drivers).expect("a sentence");
     assert!(
         sentence.starts_with("Of what can be funded, the corrupt-backup risk adds ")
             && sentence.contains("step “restore”"),

@@ -1,8 +1,9 @@
 //! The engine against analytic answers. Every statistical check uses a fixed seed and a
 //! tolerance of a few standard errors derived from the quantity's own variance.
 
+use rtosim::analysis::summarize_run;
 use rtosim::plan::{Format, Plan, parse_plan};
-use rtosim::report::{SimReport, summarize};
+use rtosim::report::SimReport;
 use rtosim::sim::{self, Model, Policy, RunConfig, RunResult};
 
 fn plan(text: &str) -> Plan {
@@ -26,7 +27,10 @@ fn simulate(
         threads,
     };
     let run = sim::run(&model, &config, &|_| {}).expect("thread pool");
-    (summarize(plan, &scenario, &model, &run, &config), run)
+    (
+        summarize_run(plan, &scenario, &model, &run, &config).expect("trials"),
+        run,
+    )
 }
 
 fn rtos(run: &RunResult) -> Vec<f64> {

@@ -1,8 +1,8 @@
 //! Invariants of the engine on random plans.
 
 use proptest::prelude::*;
+use rtosim::analysis::summarize_run;
 use rtosim::plan::{Format, parse_plan};
-use rtosim::report::summarize;
 use rtosim::sim::{self, Model, Policy, RunConfig, attempt_time};
 
 const DISTS: [&str; 6] = [
@@ -91,7 +91,7 @@ proptest! {
         let model = Model::compile(&plan, &scenario, Policy::Lft);
         let config = RunConfig { trials: 1_500, seed, threads: 1 };
         let run = sim::run(&model, &config, &|_| {}).unwrap();
-        let report = summarize(&plan, &scenario, &model, &run, &config);
+        let report = summarize_run(&plan, &scenario, &model, &run, &config).expect("trials");
         let r = &report.rto_seconds;
         prop_assert!(r.min <= r.p50 && r.p50 <= r.p90 && r.p90 <= r.p99 && r.p99 <= r.max);
 
@@ -121,8 +121,8 @@ proptest! {
             // More than one block, so the blocks really are spread over threads.
             let one = RunConfig { trials: 2_500, seed, threads: 1 };
             let two = RunConfig { threads: 2, ..one };
-            let a = summarize(&plan, &scenario, &model, &sim::run(&model, &one, &|_| {}).unwrap(), &one);
-            let b = summarize(&plan, &scenario, &model, &sim::run(&model, &two, &|_| {}).unwrap(), &two);
+            let a = summarize_run(&plan, &scenario, &model, &sim::run(&model, &one, &|_| {}).unwrap(), &one).expect("trials");
+            let b = summarize_run(&plan, &scenario, &model, &sim::run(&model, &two, &|_| {}).unwrap(), &two).expect("trials");
             prop_assert_eq!(a, b);
         }
     }

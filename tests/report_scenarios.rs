@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use roxmltree::Document;
+use rtosim::analysis::summarize_run;
 use rtosim::chart::spec;
 use rtosim::chart::theme::{PRIMARY, SECONDARY};
 use rtosim::duration::format_span;
 use rtosim::plan::{Plan, load_plan};
-use rtosim::report::summarize;
 use rtosim::sim::{self, Model, NONE, Policy, RunConfig};
 use support::{attr, gantt_counts, hex, objective_x, read, text_problems, x_axis};
 
@@ -84,7 +84,7 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
                 threads: 1,
             };
             let run = sim::run(&model, &config, &|_| {}).unwrap();
-            let summary = summarize(plan, &scenario, &model, &run, &config);
+            let summary = summarize_run(plan, &scenario, &model, &run, &config).expect("trials");
             let has_teams = model.steps.iter().any(|s| s.team != NONE);
 
             let mut charts = vec![

@@ -7,9 +7,11 @@
 
 use serde::Serialize;
 
+use crate::analysis::rto_figures;
 use crate::plan::{Plan, Scenario};
-use crate::report::{RtoIntervals, RtoStats, TargetStats, summarize};
+use crate::report::{RtoIntervals, RtoStats, TargetStats};
 use crate::sim::{self, Model, Policy, RunConfig};
+use crate::stats::RtoSample;
 
 /// One column of the comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +31,8 @@ pub struct Paired {
     pub slower: f64,
     /// Mean of (this RTO - the first variant's RTO) over trials, in seconds.
     pub mean_difference_seconds: f64,
+    /// 95% interval of that mean, from the trial-by-trial differences.
+    pub mean_difference_interval_seconds: crate::report::Interval,
 }
 
 /// What one variant's simulation says.
@@ -85,6 +89,15 @@ fn label(variants: &[Variant], v: &Variant) -> String {
     }
 }
 
+/// The figures of one variant's run.
+struct VariantFigures {
+    steps_needed: usize,
+    rto_seconds: RtoStats,
+    rto_interval_seconds: RtoIntervals,
+    deterministic_rto_seconds: f64,
+    target: Option<TargetStats>,
+}
+
 /// Runs every variant in turn, each on the full thread pool, and builds the report.
 pub fn compare(
     plan: &Plan,
@@ -96,18 +109,27 @@ pub fn compare(
     let mut first: Option<Vec<f64>> = None;
     for v in variants {
         let model = Model::compile(plan, &v.scenario, v.policy);
-        let result = sim::run(&model, config, progress)?;
-        let summary = summarize(plan, &v.scenario, &model, &result, config);
-        let rtos: Vec<f64> = result.outcomes.iter().map(|o| o.rto).collect();
+        let outcomes = sim::run_outcomes(&model, config, progress)?;
+        let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
+        let sample = RtoSample::new(rtos.clone()).map_err(|_| ()).ok();
         let versus_first = first.as_ref().map(|base| paired(&rtos, base));
-        let mut sorted = rtos.clone();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let quantiles_seconds = (0..=100)
-            .map(|p| crate::stats::percentile(&sorted, f64::from(p) / 100.0))
-            .collect();
+        let quantiles_seconds = sample.as_ref().map_or_else(Vec::new, |s| {
+            (0..=100)
+                .map(|p| s.quantile(f64::from(p) / 100.0))
+                .collect()
+        });
         if first.is_none() {
             first = Some(rtos);
         }
+        let Some(sample) = sample else { continue };
+        let (rto_seconds, rto_interval_seconds, target) = rto_figures(&sample, plan.rto_target);
+        let summary = VariantFigures {
+            steps_needed: model.len(),
+            rto_seconds,
+            rto_interval_seconds,
+            deterministic_rto_seconds: sim::deterministic(&model).rto,
+            target,
+        };
         reports.push(VariantReport {
             label: label(variants, v),
             scenario: v.scenario.name.clone(),
@@ -134,19 +156,20 @@ pub fn compare(
 /// Pairwise comparison of two runs' RTOs in trial order.
 pub fn paired(rtos: &[f64], base: &[f64]) -> Paired {
     let n = rtos.len().min(base.len()).max(1) as f64;
-    let (mut faster, mut slower, mut sum) = (0u64, 0u64, 0.0);
+    let (mut faster, mut slower) = (0u64, 0u64);
     for (a, b) in rtos.iter().zip(base) {
         if a < b {
             faster += 1;
         } else if a > b {
             slower += 1;
         }
-        sum += a - b;
     }
+    let mean = crate::stats::paired::mean_difference(rtos, base);
     Paired {
         faster: faster as f64 / n,
         slower: slower as f64 / n,
-        mean_difference_seconds: sum / n,
+        mean_difference_seconds: mean.value,
+        mean_difference_interval_seconds: mean.into(),
     }
 }
 

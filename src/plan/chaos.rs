@@ -84,6 +84,102 @@ pub fn name_hash(name: &str) -> u64 {
     u64::from(h)
 }
 
+/// One piece of chaos a plan can be run without: what costs, reports, drivers and charts
+/// iterate over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
+pub enum ChaosItem {
+    /// A `[[risk]]`, by name.
+    Risk(String),
+    /// A `[[factor]]`, by name.
+    Factor(String),
+    /// Every team's mobilisation time.
+    Mobilisation,
+    /// Every team's shifts and rests.
+    Shifts,
+    /// The hand-off delay between teams.
+    Handoff,
+}
+
+impl ChaosItem {
+    /// Every item of `plan`, in report order: risks and factors in plan order, then
+    /// mobilisation, shifts and hand-offs when the plan has them.
+    pub fn all(plan: &Plan) -> Vec<ChaosItem> {
+        let mut out: Vec<ChaosItem> = plan
+            .risks
+            .iter()
+            .map(|r| ChaosItem::Risk(r.name.clone()))
+            .chain(
+                plan.factors
+                    .iter()
+                    .map(|f| ChaosItem::Factor(f.name.clone())),
+            )
+            .collect();
+        if plan.teams.iter().any(|t| t.mobilise.is_some()) {
+            out.push(ChaosItem::Mobilisation);
+        }
+        if plan.teams.iter().any(|t| t.shift.is_some()) {
+            out.push(ChaosItem::Shifts);
+        }
+        if plan.handoff.is_some() {
+            out.push(ChaosItem::Handoff);
+        }
+        out
+    }
+
+    /// The risk or factor called `name`.
+    pub fn named(plan: &Plan, name: &str) -> Option<ChaosItem> {
+        if plan.risks.iter().any(|r| r.name == name) {
+            Some(ChaosItem::Risk(name.to_string()))
+        } else if plan.factors.iter().any(|f| f.name == name) {
+            Some(ChaosItem::Factor(name.to_string()))
+        } else {
+            None
+        }
+    }
+
+    /// `"risk"`, `"factor"`, `"mobilisation"`, `"shifts"` or `"handoff"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChaosItem::Risk(_) => "risk",
+            ChaosItem::Factor(_) => "factor",
+            ChaosItem::Mobilisation => "mobilisation",
+            ChaosItem::Shifts => "shifts",
+            ChaosItem::Handoff => "handoff",
+        }
+    }
+
+    /// The risk's or factor's name, else the kind.
+    pub fn name(&self) -> &str {
+        match self {
+            ChaosItem::Risk(n) | ChaosItem::Factor(n) => n,
+            other => other.kind(),
+        }
+    }
+
+    /// A table label: `risk corrupt-backup`, `factor slow-day`, `mobilisation`, `shifts`,
+    /// `hand-offs`.
+    pub fn label(&self) -> String {
+        match self {
+            ChaosItem::Risk(n) => format!("risk {n}"),
+            ChaosItem::Factor(n) => format!("factor {n}"),
+            ChaosItem::Handoff => "hand-offs".to_string(),
+            other => other.kind().to_string(),
+        }
+    }
+
+    /// What it is, for a sentence: "the corrupt-backup risk", "resting between shifts".
+    pub fn phrase(&self) -> String {
+        match self {
+            ChaosItem::Risk(n) => format!("the {n} risk"),
+            ChaosItem::Factor(n) => format!("the {n} factor"),
+            ChaosItem::Mobilisation => "mobilising the teams".to_string(),
+            ChaosItem::Shifts => "resting between shifts".to_string(),
+            ChaosItem::Handoff => "waiting for hand-offs between teams".to_string(),
+        }
+    }
+}
+
 impl Plan {
     /// Whether the plan uses any chaos feature.
     pub fn has_chaos(&self) -> bool {
@@ -109,9 +205,19 @@ impl Plan {
     }
 
     /// The plan without the named risk or factor, or `None` when neither has that name.
-    pub fn without(&self, name: &str) -> Option<Plan> {
-        self.without_risk(name)
-            .or_else(|| self.without_factor(name))
+    pub fn without_named(&self, name: &str) -> Option<Plan> {
+        Some(self.without(&ChaosItem::named(self, name)?))
+    }
+
+    /// The plan as if `item` had never been written.
+    pub fn without(&self, item: &ChaosItem) -> Plan {
+        match item {
+            ChaosItem::Risk(name) => self.without_risk(name).unwrap_or_else(|| self.clone()),
+            ChaosItem::Factor(name) => self.without_factor(name).unwrap_or_else(|| self.clone()),
+            ChaosItem::Mobilisation => self.without_mobilisation(),
+            ChaosItem::Shifts => self.without_shifts(),
+            ChaosItem::Handoff => self.without_handoff(),
+        }
     }
 
     /// The plan with the named factor removed, or `None` when no factor has that name.

@@ -16,7 +16,7 @@ pub mod wire;
 
 use std::path::{Path, PathBuf};
 
-pub use chaos::{Factor, Handover, Risk, RiskEffect, Shift};
+pub use chaos::{ChaosItem, Factor, Handover, Risk, RiskEffect, Shift};
 pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;

@@ -1,15 +1,16 @@
-//! What each piece of chaos costs: per risk, per factor, for mobilisation, shifts and
-//! hand-offs, the change in the RTO's P50, P90 and mean when it is removed, measured with
-//! common random numbers (the same seed, so every other draw is the same with and without it).
+//! What each piece of chaos costs, as the report shows it: per risk, per factor, for
+//! mobilisation, shifts and hand-offs, the change in the RTO's P50, P90 and mean when it is
+//! removed, each with its 95% interval from the paired (same draws) differences. The figures
+//! are measured in [`crate::analysis`]; this module only holds and renders them.
 
 use serde::Serialize;
 
+use super::summary::Interval;
 use crate::duration::format_span;
-use crate::plan::{Plan, Scenario};
-use crate::sim::{self, Model, Policy, RunConfig, RunResult, Sampler};
-use crate::stats::percentile;
+use crate::plan::ChaosItem;
 
-/// What removing one thing changes, in seconds (positive: it makes the recovery slower).
+/// What removing one thing changes, in seconds (positive: it makes the recovery slower), with
+/// 95% intervals from the trial-by-trial differences of the two runs on the same draws.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Default)]
 pub struct Cost {
     /// Change in the median RTO.
@@ -18,6 +19,15 @@ pub struct Cost {
     pub cost_p90_seconds: f64,
     /// Change in the mean.
     pub cost_mean_seconds: f64,
+    /// 95% interval of the change in the median.
+    pub cost_p50_interval_seconds: Interval,
+    /// 95% interval of the change in the 90th percentile.
+    pub cost_p90_interval_seconds: Interval,
+    /// 95% interval of the change in the mean.
+    pub cost_mean_interval_seconds: Interval,
+    /// Trials the two runs were compared on (the first of the base run's; fewer than the
+    /// base run's only where the P90 interval is still within 2 minutes or 2% of P90).
+    pub trials: u64,
 }
 
 /// One risk: how often it fired and what it costs.
@@ -72,6 +82,31 @@ pub struct ChaosStats {
 }
 
 impl ChaosStats {
+    /// Every item with its cost, in report order (risks, factors, mobilisation, shifts,
+    /// hand-offs).
+    pub fn costs(&self) -> Vec<(ChaosItem, &Cost)> {
+        let mut out: Vec<(ChaosItem, &Cost)> = self
+            .risks
+            .iter()
+            .map(|r| (ChaosItem::Risk(r.name.clone()), &r.cost))
+            .chain(
+                self.factors
+                    .iter()
+                    .map(|f| (ChaosItem::Factor(f.name.clone()), &f.cost)),
+            )
+            .collect();
+        for (item, cost) in [
+            (ChaosItem::Mobilisation, &self.mobilisation),
+            (ChaosItem::Shifts, &self.shifts),
+            (ChaosItem::Handoff, &self.handoff),
+        ] {
+            if let Some(c) = cost {
+                out.push((item, c));
+            }
+        }
+        out
+    }
+
     /// Whether there is nothing to report.
     pub fn is_empty(&self) -> bool {
         self.risks.is_empty()
@@ -94,70 +129,12 @@ pub struct P90Driver {
     /// duration) with no failed attempts
     /// (what automating it would save). Measured with common random numbers.
     pub p90_seconds: f64,
+    /// 95% interval of `p90_seconds`, from the paired differences.
+    pub p90_interval_seconds: Interval,
 }
 
-/// How many steps, the most critical first, [`p90_drivers`] measures (one run each).
+/// How many steps, the most critical first, the P90 drivers measure (one what-if run each).
 pub const DRIVER_STEPS: usize = 8;
-
-/// Ranks the [`DRIVER_STEPS`] most critical steps and every chaos cost already in
-/// `report.chaos` together by the time they add at P90, largest first.
-pub fn p90_drivers(
-    plan: &Plan,
-    scenario: &Scenario,
-    policy: Policy,
-    config: &RunConfig,
-    base: &RunResult,
-    report: &super::SimReport,
-) -> Result<Vec<P90Driver>, rayon::ThreadPoolBuildError> {
-    let mut out = Vec::new();
-    let mut steps: Vec<&super::StepStats> = report.steps.iter().collect();
-    steps.sort_by(|a, b| b.criticality.total_cmp(&a.criticality));
-    for st in steps.into_iter().take(DRIVER_STEPS) {
-        let Some(i) = plan.steps.iter().position(|s| s.id == st.id) else {
-            continue;
-        };
-        let mut fast = plan.clone();
-        // Its fast case: the 5th percentile (a lognormal's minimum, 0, would flatter it).
-        fast.steps[i].duration = crate::dist::Dist::Fixed(plan.steps[i].duration.quantile(0.05));
-        fast.steps[i].retry = None;
-        let cost = cost_of(base, &fast, scenario, policy, config)?;
-        out.push(P90Driver {
-            kind: "step",
-            name: st.id.clone(),
-            p90_seconds: cost.cost_p90_seconds,
-        });
-    }
-    let c = &report.chaos;
-    for r in &c.risks {
-        out.push(P90Driver {
-            kind: "risk",
-            name: r.name.clone(),
-            p90_seconds: r.cost.cost_p90_seconds,
-        });
-    }
-    for f in &c.factors {
-        out.push(P90Driver {
-            kind: "factor",
-            name: f.name.clone(),
-            p90_seconds: f.cost.cost_p90_seconds,
-        });
-    }
-    for (kind, cost) in [
-        ("mobilisation", c.mobilisation),
-        ("shifts", c.shifts),
-        ("handoff", c.handoff),
-    ] {
-        if let Some(cost) = cost {
-            out.push(P90Driver {
-                kind,
-                name: kind.to_string(),
-                p90_seconds: cost.cost_p90_seconds,
-            });
-        }
-    }
-    out.sort_by(|a, b| b.p90_seconds.total_cmp(&a.p90_seconds));
-    Ok(out)
-}
 
 /// The ranking as one sentence for managers: the top risk and the top step.
 pub fn p90_sentence(drivers: &[P90Driver]) -> Option<String> {
@@ -192,87 +169,6 @@ pub fn p90_sentence(drivers: &[P90Driver]) -> Option<String> {
     }
 }
 
-/// P50, P90 and mean of a run's RTO.
-fn figures(run: &RunResult) -> [f64; 3] {
-    let mut rtos: Vec<f64> = run.outcomes.iter().map(|o| o.rto).collect();
-    rtos.sort_unstable_by(f64::total_cmp);
-    let mean = rtos.iter().sum::<f64>() / rtos.len().max(1) as f64;
-    [percentile(&rtos, 0.5), percentile(&rtos, 0.9), mean]
-}
-
-/// The cost of whatever `without` lacks compared with the base run: base figures minus those of
-/// `without` run with the same scenario, policy, seed and trials.
-pub fn cost_of(
-    base: &RunResult,
-    without: &Plan,
-    scenario: &Scenario,
-    policy: Policy,
-    config: &RunConfig,
-) -> Result<Cost, rayon::ThreadPoolBuildError> {
-    let model = Model::compile(without, scenario, policy);
-    let run = sim::run(&model, config, &|_| {})?;
-    let (b, w) = (figures(base), figures(&run));
-    Ok(Cost {
-        cost_p50_seconds: b[0] - w[0],
-        cost_p90_seconds: b[1] - w[1],
-        cost_mean_seconds: b[2] - w[2],
-    })
-}
-
-/// Every chaos cost of `plan`, each from one extra run without it.
-pub fn chaos_costs(
-    plan: &Plan,
-    scenario: &Scenario,
-    policy: Policy,
-    config: &RunConfig,
-    base: &RunResult,
-) -> Result<ChaosStats, rayon::ThreadPoolBuildError> {
-    let mut stats = ChaosStats::default();
-    for risk in &plan.risks {
-        let without = plan.without_risk(&risk.name).expect("the risk exists");
-        let stream = sim::chaos::stream_id(
-            sim::chaos::TAG_RISK,
-            crate::plan::chaos::name_hash(&risk.name),
-        );
-        let fired = (0..config.trials)
-            .filter(|&i| {
-                let mut rng = sim::RandomSampler::new(config.seed, i)
-                    .stream(stream)
-                    .expect("random samplers have streams");
-                rand::RngExt::random::<f64>(&mut rng) < risk.p
-            })
-            .count();
-        stats.risks.push(RiskStats {
-            name: risk.name.clone(),
-            fired: fired as f64 / config.trials.max(1) as f64,
-            cost: cost_of(base, &without, scenario, policy, config)?,
-            data_loss_seconds: risk.data_loss,
-        });
-    }
-    for factor in &plan.factors {
-        let without = plan
-            .without_factor(&factor.name)
-            .expect("the factor exists");
-        stats.factors.push(FactorStats {
-            name: factor.name.clone(),
-            cost: cost_of(base, &without, scenario, policy, config)?,
-        });
-    }
-    if plan.teams.iter().any(|t| t.mobilise.is_some()) {
-        let without = plan.without_mobilisation();
-        stats.mobilisation = Some(cost_of(base, &without, scenario, policy, config)?);
-    }
-    if plan.teams.iter().any(|t| t.shift.is_some()) {
-        let without = plan.without_shifts();
-        stats.shifts = Some(cost_of(base, &without, scenario, policy, config)?);
-    }
-    if plan.handoff.is_some() {
-        let without = plan.without_handoff();
-        stats.handoff = Some(cost_of(base, &without, scenario, policy, config)?);
-    }
-    Ok(stats)
-}
-
 /// The chaos section of the text report, or nothing for plans without chaos.
 pub fn render_chaos_text(stats: &ChaosStats) -> String {
     let mut out = String::new();
@@ -282,45 +178,48 @@ pub fn render_chaos_text(stats: &ChaosStats) -> String {
     if stats.is_empty() {
         return out;
     }
-    out += "\nChaos: what each costs (RTO change when removed, same random draws)\n";
+    out += "\nChaos: what each costs (RTO change when removed, same random draws, with the 95% interval)\n";
     out += &format!(
-        "  {:<28} {:>6} {:>12} {:>12} {:>10}\n",
+        "  {:<28} {:>6} {:>20} {:>20} {:>10}\n",
         "", "fired", "at P50", "at P90", "data loss"
     );
     let line = |name: &str, fired: Option<f64>, c: &Cost, loss: Option<f64>| {
         format!(
-            "  {:<28} {:>6} {:>12} {:>12} {:>10}\n",
+            "  {:<28} {:>6} {:>20} {:>20} {:>10}\n",
             name,
             fired.map_or(String::new(), |f| format!("{:.0}%", f * 100.0)),
-            signed(c.cost_p50_seconds),
-            signed(c.cost_p90_seconds),
+            with_interval(c.cost_p50_seconds, c.cost_p50_interval_seconds),
+            with_interval(c.cost_p90_seconds, c.cost_p90_interval_seconds),
             loss.map_or(String::new(), format_span),
         )
     };
-    for r in &stats.risks {
+    for (item, cost) in stats.costs() {
+        let risk = match &item {
+            ChaosItem::Risk(name) => stats.risks.iter().find(|r| &r.name == name),
+            _ => None,
+        };
         out += &line(
-            &format!("risk {}", r.name),
-            Some(r.fired),
-            &r.cost,
-            r.data_loss_seconds,
+            &item.label(),
+            risk.map(|r| r.fired),
+            cost,
+            risk.and_then(|r| r.data_loss_seconds),
         );
-    }
-    for f in &stats.factors {
-        out += &line(&format!("factor {}", f.name), None, &f.cost, None);
-    }
-    for (name, cost) in [
-        ("mobilisation", &stats.mobilisation),
-        ("shifts", &stats.shifts),
-        ("hand-offs", &stats.handoff),
-    ] {
-        if let Some(c) = cost {
-            out += &line(name, None, c, None);
-        }
     }
     out
 }
 
-fn signed(seconds: f64) -> String {
+/// A change with the half-width of its interval: `+50 m ± 9 m`.
+pub fn with_interval(value: f64, interval: Interval) -> String {
+    let half = ((interval.high - interval.low) / 2.0).max(0.0);
+    if half < 0.5 {
+        signed(value)
+    } else {
+        format!("{} ± {}", signed(value), format_span(half))
+    }
+}
+
+/// A change in time with its sign, `0` when under half a second.
+pub fn signed(seconds: f64) -> String {
     if seconds.abs() < 0.5 {
         "0".to_string()
     } else if seconds < 0.0 {

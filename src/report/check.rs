@@ -2,25 +2,12 @@
 
 use std::fmt::Write as _;
 
+use crate::analysis::CheckFacts;
 use crate::duration::format_span;
 use crate::plan::Plan;
-use crate::sim::{Model, Policy, deterministic};
-
-/// The deterministic critical path of the whole plan on mean durations, ignoring teams and
-/// limits: its length and its steps (plan indices).
-pub fn plan_critical_path(plan: &Plan) -> (f64, Vec<usize>) {
-    let model = Model::compile(plan, &plan.everything_lost(), Policy::Lft);
-    let (len, path) = super::critical_path(&model);
-    (
-        len,
-        path.into_iter()
-            .map(|c| model.steps[c].plan_index as usize)
-            .collect(),
-    )
-}
 
 /// Renders the summary of a plan that passed `check`.
-pub fn render_check(plan: &Plan) -> String {
+pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", plan.name);
     let teams = plan
@@ -80,7 +67,7 @@ pub fn render_check(plan: &Plan) -> String {
     if let Some(t) = plan.rto_target {
         let _ = writeln!(out, "  objective  {}", format_span(t));
     }
-    let (len, path) = plan_critical_path(plan);
+    let (len, path) = (facts.critical_path_seconds, &facts.critical_path);
     let _ = writeln!(
         out,
         "\nCritical path on mean durations, every system lost, unlimited people: {} over {} steps",
@@ -93,13 +80,11 @@ pub fn render_check(plan: &Plan) -> String {
         .collect::<Vec<_>>()
         .join(" -> ");
     let _ = writeln!(out, "  {chain}");
-    if !plan.teams.is_empty() || !plan.limits.is_empty() {
-        let model = Model::compile(plan, &plan.everything_lost(), Policy::Lft);
-        let det = deterministic(&model);
+    if let Some(det) = facts.deterministic_rto_seconds {
         let _ = writeln!(
             out,
             "With the teams and limits as planned: {} (mean durations, no failures).",
-            format_span(det.rto)
+            format_span(det)
         );
     }
     out.push_str(&super::render_recorded(plan));

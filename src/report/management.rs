@@ -4,10 +4,11 @@
 //! Building is pure: [`build`] draws every chart and [`ManagementReport::files`] returns each
 //! file's relative path and bytes. Writing them (whole or not at all) is the binary's job.
 
+use crate::analysis::Analysis;
 use crate::chart::{Chart, ChartError, render_png, render_svg, spec};
 use crate::duration::format_span;
 use crate::plan::Plan;
-use crate::sim::{self, Model, RunResult};
+use crate::sim;
 
 use super::summary::SimReport;
 use super::{html, markdown, narrative, render_json};
@@ -66,16 +67,15 @@ pub struct ManagementReport {
     pub inputs: ReportInputs,
 }
 
-/// Builds the report of a run: specs from the numbers, then every chart drawn.
+/// Builds the report of an analysis (made with its replays): specs from the numbers, then
+/// every chart drawn.
 pub fn build(
     plan: &Plan,
-    model: &Model,
-    run: &RunResult,
-    summary: &SimReport,
+    analysis: &Analysis,
     inputs: ReportInputs,
 ) -> Result<ManagementReport, ChartError> {
-    let mut rtos: Vec<f64> = run.outcomes.iter().map(|o| o.rto).collect();
-    rtos.sort_unstable_by(f64::total_cmp);
+    let (model, summary) = (&analysis.model, &analysis.summary);
+    let rtos = analysis.rtos.sorted();
     let trials = narrative::thousands(summary.trials);
     let objective = plan.rto_target;
     let mut specs: Vec<(&'static str, String, String, Chart)> = vec![
@@ -86,13 +86,13 @@ pub fn build(
                 "Each bar is the share of the {trials} simulated recoveries that took that long. Dashed lines mark P50 and P90{}.",
                 if objective.is_some() { "; the solid red line is the objective" } else { "" }
             ),
-            Chart::Histogram(spec::histogram(&rtos, summary)),
+            Chart::Histogram(spec::histogram(rtos, summary)),
         ),
         (
             "rto-s-curve",
             "Chance of having recovered, by time".to_string(),
             "Read across from a time to the chance that recovery is complete by then; dots mark the percentiles.".to_string(),
-            Chart::SCurve(spec::s_curve(&rtos, summary)),
+            Chart::SCurve(spec::s_curve(rtos, summary)),
         ),
         (
             "drivers",
@@ -114,18 +114,15 @@ pub fn build(
         ));
     }
     let has_teams = model.steps.iter().any(|s| s.team != sim::NONE);
-    for (name, q, rto) in [
-        ("p50", "P50", summary.rto_seconds.p50),
-        ("p90", "P90", summary.rto_seconds.p90),
-    ] {
-        let trial = spec::representative_trial(&run.outcomes, rto);
-        let state = sim::replay(model, summary.seed, trial);
+    for replay in &analysis.replays {
+        let (q, trial, state) = (replay.quantile, replay.trial, &replay.state);
+        let name = if q == "P50" { "p50" } else { "p90" };
         let gantt_name = if name == "p50" {
             "gantt-p50"
         } else {
             "gantt-p90"
         };
-        let gantt = spec::gantt(plan, model, &state, trial, q, objective);
+        let gantt = spec::gantt(plan, model, state, trial, q, objective);
         let chain: Vec<&str> = gantt
             .critical_chain
             .iter()
@@ -152,7 +149,7 @@ pub fn build(
                 load_name,
                 format!("Team load in the recovery at {q}"),
                 "Shaded: groups busy; solid line: groups available; dashed: steps ready to start but waiting. Where the dashed line rises, work queued for that team.".to_string(),
-                Chart::Load(spec::load(plan, model, &state, trial, q, objective)),
+                Chart::Load(spec::load(plan, model, state, trial, q, objective)),
             ));
         }
     }

@@ -17,10 +17,10 @@ pub mod table;
 mod text;
 
 pub use chaos::{
-    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats, chaos_costs, cost_of,
-    p90_drivers, p90_sentence, render_chaos_text,
+    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats, p90_sentence,
+    render_chaos_text, signed, with_interval,
 };
-pub use check::{plan_critical_path, render_check};
+pub use check::render_check;
 pub use csv::trials_csv;
 pub use management::{
     ManagementReport, RenderedChart, ReportInputs, build as build_management_report, shell_quote,
@@ -28,7 +28,7 @@ pub use management::{
 pub use recorded::{parameters, render_recorded};
 pub use summary::{
     Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats,
-    TargetStats, TeamStats, critical_path, summarize,
+    TargetStats, TeamStats,
 };
 pub use text::render_text;
 

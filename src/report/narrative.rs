@@ -148,21 +148,24 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{RunOptions, Wants, analyse};
     use crate::plan::{Format, parse_plan};
-    use crate::report::summarize;
-    use crate::sim::{Model, Policy, RunConfig, run};
+    use crate::sim::{Policy, RunConfig};
 
     fn sentences(text: &str) -> Vec<String> {
         let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
-        let scenario = plan.default_scenario();
-        let model = Model::compile(&plan, &scenario, Policy::Lft);
-        let config = RunConfig {
-            trials: 500,
-            seed: 3,
-            threads: 1,
+        let options = RunOptions {
+            scenario: None,
+            policy: Policy::Lft,
+            config: RunConfig {
+                trials: 500,
+                seed: 3,
+                threads: 1,
+            },
+            record_starts: false,
         };
-        let result = run(&model, &config, &|_| {}).unwrap();
-        narrative(&summarize(&plan, &scenario, &model, &result, &config), None)
+        let a = analyse(&plan, &options, Wants::default(), &|_| {}).unwrap();
+        narrative(&a.summary, None)
     }
 
     #[test]

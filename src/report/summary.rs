@@ -5,9 +5,8 @@
 
 use serde::Serialize;
 
-use crate::plan::{Plan, Scenario};
-use crate::sim::{Model, Policy, RunConfig, RunResult, deterministic};
-use crate::stats::{Estimate, mean_sd, percentile_ci, proportion};
+use crate::sim::Policy;
+use crate::stats::Estimate;
 
 /// The percentiles reported for the RTO.
 pub const PERCENTILES: [(&str, f64); 5] = [
@@ -42,7 +41,7 @@ pub struct RtoStats {
 }
 
 /// A 95% interval.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Default)]
 pub struct Interval {
     /// Lower bound.
     pub low: f64,
@@ -191,161 +190,4 @@ pub struct SimReport {
     /// [`super::chaos_costs`]; absent from the JSON for plans without chaos).
     #[serde(flatten)]
     pub chaos: super::chaos::ChaosStats,
-}
-
-/// Builds the report of a run.
-pub fn summarize(
-    plan: &Plan,
-    scenario: &Scenario,
-    model: &Model,
-    run: &RunResult,
-    config: &RunConfig,
-) -> SimReport {
-    let mut rtos: Vec<f64> = run.outcomes.iter().map(|o| o.rto).collect();
-    rtos.sort_unstable_by(f64::total_cmp);
-    let n = rtos.len() as u64;
-    let (mean, sd) = mean_sd(&rtos);
-    let est: Vec<Estimate> = PERCENTILES
-        .iter()
-        .map(|&(_, q)| percentile_ci(&rtos, q))
-        .collect();
-    let rto_seconds = RtoStats {
-        mean,
-        sd,
-        min: rtos.first().copied().unwrap_or(f64::NAN),
-        p50: est[0].value,
-        p80: est[1].value,
-        p90: est[2].value,
-        p95: est[3].value,
-        p99: est[4].value,
-        max: rtos.last().copied().unwrap_or(f64::NAN),
-    };
-    let rto_interval_seconds = RtoIntervals {
-        p50: est[0].into(),
-        p80: est[1].into(),
-        p90: est[2].into(),
-        p95: est[3].into(),
-        p99: est[4].into(),
-    };
-    let target = plan.rto_target.map(|t| {
-        let hits = rtos.partition_point(|&r| r <= t) as u64;
-        let p = proportion(hits, n);
-        TargetStats {
-            rto_seconds: t,
-            probability_met: p.value,
-            probability_interval: p.into(),
-        }
-    });
-
-    let det = deterministic(model);
-    let (cp_len, cp) = critical_path(model);
-    let acc = &run.accum;
-    let trials = n.max(1) as f64;
-    let steps = (0..model.len())
-        .map(|c| {
-            let step = &plan.steps[model.steps[c].plan_index as usize];
-            let p = |h: &crate::stats::histogram::LogHistogram| P50P90 {
-                p50: h.quantile(0.5).unwrap_or(f64::NAN),
-                p90: h.quantile(0.9).unwrap_or(f64::NAN),
-            };
-            StepStats {
-                id: step.id.clone(),
-                system: plan.systems[step.system].clone(),
-                label: step.label().to_string(),
-                team: step.team.map(|t| plan.teams[t].name.clone()),
-                criticality: acc.critical[c] as f64 / trials,
-                cruciality: acc.pairs[c].rho(&acc.rto_ranks),
-                mean_attempt_seconds: model.mean_attempt(c),
-                start_seconds: model.record_starts.then(|| p(&acc.start[c])),
-                finish_seconds: p(&acc.finish[c]),
-            }
-        })
-        .collect::<Vec<_>>();
-    // Plan order reads best next to the plan file.
-    let mut order: Vec<usize> = (0..steps.len()).collect();
-    order.sort_by_key(|&c| model.steps[c].plan_index);
-    let steps = order.into_iter().map(|c| steps[c].clone()).collect();
-
-    let teams = plan
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(t, team)| {
-            let sums = acc.teams[t];
-            let count = model.steps.iter().filter(|s| s.team == t as u32).count();
-            TeamStats {
-                name: team.name.clone(),
-                groups: team.groups,
-                size: team.size,
-                steps: count,
-                utilisation: ratio(sums.busy_ms, sums.capacity_ms),
-                mean_wait_seconds: if count == 0 {
-                    0.0
-                } else {
-                    sums.wait_ms as f64 / 1000.0 / (trials * count as f64)
-                },
-                wait_per_trial_seconds: sums.wait_ms as f64 / 1000.0 / trials,
-            }
-        })
-        .collect();
-    let limits = plan
-        .limits
-        .iter()
-        .enumerate()
-        .map(|(l, limit)| {
-            let sums = acc.limits[l];
-            LimitStats {
-                name: limit.name.clone(),
-                capacity: limit.capacity,
-                utilisation: ratio(sums.busy_ms, sums.capacity_ms),
-                wait_per_trial_seconds: sums.wait_ms as f64 / 1000.0 / trials,
-            }
-        })
-        .collect();
-
-    SimReport {
-        plan: plan.name.clone(),
-        scenario: scenario.name.clone(),
-        policy: model.policy,
-        trials: n,
-        seed: config.seed,
-        version: env!("CARGO_PKG_VERSION"),
-        steps_needed: model.len(),
-        rto_seconds,
-        rto_interval_seconds,
-        deterministic_rto_seconds: det.rto,
-        critical_path_seconds: cp_len,
-        critical_path: cp
-            .into_iter()
-            .map(|c| plan.steps[model.steps[c].plan_index as usize].id.clone())
-            .collect(),
-        target,
-        mean_failures: run
-            .outcomes
-            .iter()
-            .map(|o| f64::from(o.failures))
-            .sum::<f64>()
-            / trials,
-        steps,
-        teams,
-        limits,
-        chaos: Default::default(),
-    }
-}
-
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
-/// The longest dependency chain of the compiled model on mean attempt durations, ignoring
-/// teams and limits: its length and its steps (compiled indices).
-pub fn critical_path(model: &Model) -> (f64, Vec<usize>) {
-    let n = model.len();
-    let deps: Vec<Vec<usize>> = (0..n)
-        .map(|s| model.preds(s).iter().map(|&p| p as usize).collect())
-        .collect();
-    let weight: Vec<f64> = (0..n).map(|s| model.mean_attempt(s)).collect();
-    // Compiled steps are numbered in topological order.
-    let order: Vec<usize> = (0..n).collect();
-    crate::plan::graph::longest_path(&deps, &order, &weight, &vec![true; n])
 }

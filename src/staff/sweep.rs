@@ -8,7 +8,7 @@
 use super::grid::{Grid, StaffOption};
 use crate::plan::{Plan, Scenario};
 use crate::sim::{self, Model, Policy, RunConfig};
-use crate::stats::{Estimate, percentile_ci, proportion};
+use crate::stats::{Estimate, RtoSample};
 
 /// How to run every option of a sweep.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,20 +40,28 @@ pub struct OptionStats {
 
 impl OptionStats {
     /// Summarises the RTOs of one option's trials (in any order).
-    pub fn from_rtos(mut rtos: Vec<f64>, target: Option<f64>, deterministic: f64) -> OptionStats {
-        rtos.sort_unstable_by(f64::total_cmp);
-        let n = rtos.len();
-        let mean = if n == 0 {
-            f64::NAN
-        } else {
-            rtos.iter().sum::<f64>() / n as f64
+    pub fn from_rtos(rtos: Vec<f64>, target: Option<f64>, deterministic: f64) -> OptionStats {
+        let Ok(sample) = RtoSample::new(rtos) else {
+            let none = Estimate {
+                value: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+            };
+            return OptionStats {
+                mean: f64::NAN,
+                p50: none,
+                p90: none,
+                p99: none,
+                met: target.map(|_| none),
+                deterministic,
+            };
         };
         OptionStats {
-            mean,
-            p50: percentile_ci(&rtos, 0.5),
-            p90: percentile_ci(&rtos, 0.9),
-            p99: percentile_ci(&rtos, 0.99),
-            met: target.map(|t| proportion(rtos.partition_point(|&r| r <= t) as u64, n as u64)),
+            mean: sample.mean(),
+            p50: sample.quantile_ci(0.5),
+            p90: sample.quantile_ci(0.9),
+            p99: sample.quantile_ci(0.99),
+            met: target.map(|t| sample.share_within(t)),
             deterministic,
         }
     }
@@ -73,8 +81,9 @@ pub fn sweep(
         .map(|option| {
             let staffed = grid.apply(plan, option);
             let model = Model::compile(&staffed, scenario, config.policy);
-            let result = sim::run(&model, &config.run, progress)?;
-            let rtos = result.outcomes.iter().map(|o| o.rto).collect();
+            // An option needs each trial's RTO alone.
+            let outcomes = sim::run_outcomes(&model, &config.run, progress)?;
+            let rtos = outcomes.iter().map(|o| o.rto).collect();
             let det = sim::deterministic(&model).rto;
             Ok(OptionStats::from_rtos(rtos, config.target, det))
         })

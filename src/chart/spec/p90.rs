@@ -102,6 +102,10 @@ mod tests {
             kind,
             name: name.to_string(),
             p90_seconds,
+            p90_interval_seconds: crate::report::Interval {
+                low: p90_seconds,
+                high: p90_seconds,
+            },
         }
     }
 

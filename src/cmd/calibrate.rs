@@ -7,8 +7,9 @@
 
 use anyhow::Result;
 
+use super::{InputError, emit, load, run_options};
 use crate::cli::CalibrateArgs;
-use crate::{InputError, emit, load, simulate};
+use rtosim::analysis::{Wants, analyse};
 use rtosim::calibrate::{calibrate, group_drills, render_calibration};
 use rtosim::exit;
 use rtosim::import::drill_csv;
@@ -47,8 +48,10 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
     if drills.is_empty() {
         return Err(InputError("the --actual files hold no observations".to_string()).into());
     }
-    let (scenario, model, config, result) = simulate(plan, &args.run)?;
-    let report = calibrate(plan, &scenario, &model, &config, &result, &drills);
+    let a = super::with_progress(args.run.trials, |tick| {
+        analyse(plan, &run_options(&args.run), Wants::default(), tick)
+    })??;
+    let report = calibrate(plan, &a.scenario, &a.model, &a.config, &a.run, &drills);
     if args.json {
         let mut text = serde_json::to_string_pretty(&report)?;
         text.push('\n');

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::{InputError, emit};
 use crate::cli::ImportCommand;
-use crate::{InputError, emit};
 use rtosim::duration::format_span;
 use rtosim::exit;
 use rtosim::import::{

@@ -1,0 +1,161 @@
+//! What-if runs: what removing a piece of chaos, or making a step always fast, changes in the
+//! RTO, measured on the same draws as the base run (common random numbers) with intervals from
+//! the paired differences.
+//!
+//! A what-if run needs each trial's RTO and nothing else, so it runs the engine for outcomes
+//! alone ([`sim::run_outcomes`]), and on the first [`WHATIF_TRIALS`] trials of the base run
+//! when that keeps the P90 interval within [`cost_tolerance`]; otherwise on more, up to all of
+//! them. Trial `i` of a what-if run draws what trial `i` of the base run drew, except for what
+//! was removed.
+
+use crate::dist::Dist;
+use crate::plan::{ChaosItem, Plan, Scenario};
+use crate::report::{ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats};
+use crate::sim::{self, Model, Outcome, Policy, RunConfig};
+use crate::stats::paired::{mean_difference, quantile_difference};
+
+/// Trials a what-if run starts with.
+pub const WHATIF_TRIALS: u64 = 20_000;
+
+/// How wide a cost's P90 interval may be (half-width, seconds) before its what-if run is
+/// repeated on more trials: 2 minutes or 2% of the P90, whichever is larger.
+pub fn cost_tolerance(p90: f64) -> f64 {
+    (0.02 * p90).max(120.0)
+}
+
+/// The cost of what `without` lacks compared with the base run (`base`, every trial's
+/// outcome in trial order), with intervals from the paired differences.
+pub fn paired_cost(
+    base: &[Outcome],
+    without: &Plan,
+    scenario: &Scenario,
+    policy: Policy,
+    config: &RunConfig,
+) -> Result<Cost, rayon::ThreadPoolBuildError> {
+    let model = Model::compile(without, scenario, policy);
+    let all = base.len() as u64;
+    let mut trials = WHATIF_TRIALS.min(all);
+    let base_rtos: Vec<f64> = base.iter().map(|o| o.rto).collect();
+    loop {
+        let run = RunConfig { trials, ..*config };
+        let other: Vec<f64> = sim::run_outcomes(&model, &run, &|_| {})?
+            .iter()
+            .map(|o| o.rto)
+            .collect();
+        let cost = cost_between(&base_rtos[..trials as usize], &other);
+        let p90 = crate::stats::percentile(&sorted(&base_rtos[..trials as usize]), 0.9);
+        let half = (cost.cost_p90_interval_seconds.high - cost.cost_p90_interval_seconds.low) / 2.0;
+        if trials == all || half <= cost_tolerance(p90) {
+            return Ok(cost);
+        }
+        trials = (trials * 4).min(all);
+    }
+}
+
+fn sorted(v: &[f64]) -> Vec<f64> {
+    let mut s = v.to_vec();
+    s.sort_unstable_by(f64::total_cmp);
+    s
+}
+
+/// The cost between two paired runs' RTOs: base minus without, trial by trial.
+fn cost_between(base: &[f64], without: &[f64]) -> Cost {
+    let (sb, sw) = (sorted(base), sorted(without));
+    let p50 = quantile_difference(base, without, &sb, &sw, 0.5);
+    let p90 = quantile_difference(base, without, &sb, &sw, 0.9);
+    let mean = mean_difference(base, without);
+    Cost {
+        cost_p50_seconds: p50.value,
+        cost_p90_seconds: p90.value,
+        cost_mean_seconds: mean.value,
+        cost_p50_interval_seconds: p50.into(),
+        cost_p90_interval_seconds: p90.into(),
+        cost_mean_interval_seconds: mean.into(),
+        trials: base.len() as u64,
+    }
+}
+
+/// Every chaos cost of `plan`, each from one what-if run without it. `fired` holds the trials
+/// in which each risk fired, counted by the base run.
+pub fn chaos_costs(
+    plan: &Plan,
+    scenario: &Scenario,
+    policy: Policy,
+    config: &RunConfig,
+    base: &[Outcome],
+    fired: &[u64],
+) -> Result<ChaosStats, rayon::ThreadPoolBuildError> {
+    let mut stats = ChaosStats::default();
+    let trials = base.len().max(1) as f64;
+    for item in ChaosItem::all(plan) {
+        let cost = paired_cost(base, &plan.without(&item), scenario, policy, config)?;
+        match &item {
+            ChaosItem::Risk(name) => {
+                let k = plan
+                    .risks
+                    .iter()
+                    .position(|r| &r.name == name)
+                    .expect("items name the plan's risks");
+                stats.risks.push(RiskStats {
+                    name: name.clone(),
+                    fired: fired.get(k).copied().unwrap_or(0) as f64 / trials,
+                    cost,
+                    data_loss_seconds: plan.risks[k].data_loss,
+                });
+            }
+            ChaosItem::Factor(name) => stats.factors.push(FactorStats {
+                name: name.clone(),
+                cost,
+            }),
+            ChaosItem::Mobilisation => stats.mobilisation = Some(cost),
+            ChaosItem::Shifts => stats.shifts = Some(cost),
+            ChaosItem::Handoff => stats.handoff = Some(cost),
+        }
+    }
+    Ok(stats)
+}
+
+/// Ranks the [`DRIVER_STEPS`] most critical steps (by `criticality`, compiled order) and every
+/// chaos cost already in `chaos` together by the time they add at P90, largest first. A step's
+/// figure is what the P90 would save if it always took its fast case (the 5th percentile of its
+/// duration) with no failed attempts.
+#[allow(clippy::too_many_arguments)]
+pub fn p90_drivers(
+    plan: &Plan,
+    scenario: &Scenario,
+    policy: Policy,
+    config: &RunConfig,
+    base: &[Outcome],
+    critical: &[(String, f64)],
+    chaos: &ChaosStats,
+) -> Result<Vec<P90Driver>, rayon::ThreadPoolBuildError> {
+    let mut out = Vec::new();
+    let mut steps: Vec<&(String, f64)> = critical.iter().collect();
+    steps.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (id, _) in steps.into_iter().take(DRIVER_STEPS) {
+        let Some(i) = plan.steps.iter().position(|s| &s.id == id) else {
+            continue;
+        };
+        let mut fast = plan.clone();
+        // Its fast case: the 5th percentile (a lognormal's minimum, 0, would flatter it).
+        fast.steps[i].duration = Dist::Fixed(plan.steps[i].duration.quantile(0.05));
+        fast.steps[i].retry = None;
+        let cost = paired_cost(base, &fast, scenario, policy, config)?;
+        out.push(P90Driver {
+            kind: "step",
+            name: id.clone(),
+            p90_seconds: cost.cost_p90_seconds,
+            p90_interval_seconds: cost.cost_p90_interval_seconds,
+        });
+    }
+    for (item, cost) in chaos.costs() {
+        out.push(P90Driver {
+            kind: item.kind(),
+            name: item.name().to_string(),
+            p90_seconds: cost.cost_p90_seconds,
+            p90_interval_seconds: cost.cost_p90_interval_seconds,
+        });
+    }
+    out.sort_by(|a, b| b.p90_seconds.total_cmp(&a.p90_seconds));
+    Ok(out)
+}

@@ -1,0 +1,57 @@
+//! `rtosim report`: the management report, written as one directory.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::simulate::{check_gates, without};
+use super::{emit, load, run_options, with_progress};
+use crate::cli::ReportArgs;
+use rtosim::analysis::{Wants, analyse};
+use rtosim::output::Outputs;
+use rtosim::report::{self, ReportInputs};
+
+/// Runs `report`.
+pub(super) fn run(args: &ReportArgs) -> Result<i32> {
+    let loaded = load(&args.plan)?;
+    let plan = &without(&loaded.plan, &args.what_if.without)?;
+    let wants = Wants {
+        costs: true,
+        drivers: true,
+        replays: true,
+    };
+    let mut a = with_progress(args.run.trials, |tick| {
+        analyse(plan, &run_options(&args.run), wants, tick)
+    })??;
+    a.summary.chaos.without = args.what_if.without.clone();
+    let inputs = ReportInputs {
+        plan_file: args.plan.display().to_string(),
+        scenario_description: a.scenario.description.clone(),
+        command: reproduce(args, &a.scenario.name),
+    };
+    let built = report::build_management_report(plan, &a, inputs)?;
+    Outputs::new(&loaded.files_read).write_dir(&args.output, &built.files())?;
+    emit(&format!(
+        "wrote {}\n",
+        args.output.join("report.html").display()
+    ))?;
+    Ok(check_gates(&args.what_if.fail_above, &a.rtos))
+}
+
+/// The command line that reproduces a report.
+fn reproduce(args: &ReportArgs, scenario: &str) -> String {
+    let q = |p: &Path| report::shell_quote(&p.display().to_string());
+    let mut line = format!(
+        "rtosim report {} -o {} --scenario {} --trials {} --seed {} --policy {}",
+        q(&args.plan),
+        q(&args.output),
+        report::shell_quote(scenario),
+        args.run.trials,
+        args.run.seed,
+        super::policy(args.run.policy).name()
+    );
+    for name in &args.what_if.without {
+        line += &format!(" --without {}", report::shell_quote(name));
+    }
+    line
+}

@@ -1,0 +1,33 @@
+//! `rtosim runsheet`: who does what, in which order, and when.
+
+use anyhow::Result;
+
+use super::{emit, load, run_options, with_progress};
+use crate::cli::{RunsheetArgs, SheetFormat};
+use rtosim::analysis::{Wants, analyse};
+use rtosim::exit;
+use rtosim::output::Outputs;
+use rtosim::runsheet;
+use rtosim::sim;
+
+/// `rtosim runsheet`: who does what, in which order, and when.
+pub(super) fn run(args: &RunsheetArgs) -> Result<i32> {
+    let loaded = load(&args.plan)?;
+    let plan = &loaded.plan;
+    let mut options = run_options(&args.run);
+    options.record_starts = true;
+    let a = with_progress(args.run.trials, |tick| {
+        analyse(plan, &options, Wants::default(), tick)
+    })??;
+    let det = sim::deterministic(&a.model);
+    let sheet = runsheet::build(plan, &a.scenario, &a.model, &det, &a.run.accum, &a.config);
+    let text = match args.format {
+        SheetFormat::Md => runsheet::render_markdown(&sheet),
+        SheetFormat::Csv => runsheet::render_csv(&sheet)?,
+    };
+    match &args.output {
+        Some(path) => Outputs::new(&loaded.files_read).write_file(path, text.as_bytes())?,
+        None => emit(&text)?,
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,86 @@
+//! `rtosim simulate`: the RTO distribution, what drives it and what each piece of chaos
+//! costs; and the `--without` and `--fail-above` options it shares with `report`.
+
+use anyhow::Result;
+
+use super::{InputError, emit, load, run_options, with_progress};
+use crate::cli::SimulateArgs;
+use rtosim::analysis::{Wants, analyse};
+use rtosim::exit;
+use rtosim::gate::{Gate, evaluate};
+use rtosim::output::Outputs;
+use rtosim::plan::{ChaosItem, Plan, did_you_mean};
+use rtosim::report;
+use rtosim::stats::RtoSample;
+
+/// Runs `simulate`.
+pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
+    let loaded = load(&args.plan)?;
+    let plan = &without(&loaded.plan, &args.what_if.without)?;
+    let wants = Wants {
+        costs: true,
+        ..Wants::default()
+    };
+    let mut a = with_progress(args.run.trials, |tick| {
+        analyse(plan, &run_options(&args.run), wants, tick)
+    })??;
+    a.summary.chaos.without = args.what_if.without.clone();
+    if let Some(path) = &args.csv {
+        let csv = report::trials_csv(plan, &a.model, &a.run.outcomes)?;
+        Outputs::new(&loaded.files_read)
+            .stdout_carries("the summary")
+            .write_file(path, csv.as_bytes())?;
+    }
+    if args.json {
+        emit(&report::render_json(&a.summary))?;
+    } else {
+        emit(&report::render_text(&a.summary))?;
+    }
+    Ok(check_gates(&args.what_if.fail_above, &a.rtos))
+}
+
+/// Checks the `--fail-above` gates: every result on stderr, and the exit code
+/// [`exit::OBJECTIVE_MISSED`] when any figure is above its threshold.
+#[expect(
+    clippy::print_stderr,
+    reason = "gate results are diagnostics for the CI log"
+)]
+pub(super) fn check_gates(gates: &[Gate], rtos: &RtoSample) -> i32 {
+    let mut code = exit::OK;
+    for r in evaluate(gates, rtos.sorted()) {
+        if r.failed {
+            eprintln!("error: {}", r.describe());
+            code = exit::OBJECTIVE_MISSED;
+        } else {
+            eprintln!("{}", r.describe());
+        }
+    }
+    code
+}
+
+/// The plan without the risks and factors named by `--without`.
+pub(super) fn without(plan: &Plan, names: &[String]) -> Result<Plan> {
+    let mut out = plan.clone();
+    for name in names {
+        let item = ChaosItem::named(plan, name).ok_or_else(|| {
+            let known = plan
+                .risks
+                .iter()
+                .map(|r| r.name.as_str())
+                .chain(plan.factors.iter().map(|f| f.name.as_str()));
+            let hint = did_you_mean(name, known.clone()).unwrap_or_else(|| {
+                let all: Vec<&str> = known.collect();
+                if all.is_empty() {
+                    "the plan has no [[risk]] or [[factor]]".to_string()
+                } else {
+                    format!("the plan's risks and factors are {}", all.join(", "))
+                }
+            });
+            InputError(format!(
+                "--without names unknown risk or factor \"{name}\" (hint: {hint})"
+            ))
+        })?;
+        out = out.without(&item);
+    }
+    Ok(out)
+}
