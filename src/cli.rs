@@ -175,6 +175,10 @@ pub struct SimulateArgs {
     /// Also write one CSV row per trial to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Skip the what-if runs that measure what each risk, factor, mobilisation, shifts and
+    /// hand-offs cost.
+    #[arg(long)]
+    pub no_costs: bool,
     /// What-if and gate options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,

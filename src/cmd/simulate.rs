@@ -18,7 +18,7 @@ pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
     let wants = Wants {
-        costs: true,
+        costs: !args.no_costs,
         ..Wants::default()
     };
     let mut a = with_progress(args.run.trials, |tick| {

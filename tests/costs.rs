@@ -1,0 +1,149 @@
+//! What-if costs and their intervals: the issue's closed forms, and intervals that cover the
+//! value a full-trial run gives.
+
+use rtosim::analysis::{Analysis, RunOptions, Wants, analyse, paired_cost};
+use rtosim::plan::{Format, Plan, parse_plan};
+use rtosim::sim::{Policy, RunConfig};
+
+const H: f64 = 3600.0;
+
+fn plan(text: &str) -> Plan {
+    parse_plan(text, Format::Toml, "test")
+        .expect("valid test plan")
+        .plan
+}
+
+fn analysis(plan: &Plan, trials: u64) -> Analysis {
+    let options = RunOptions {
+        scenario: None,
+        policy: Policy::Lft,
+        config: RunConfig {
+            trials,
+            seed: 5,
+            threads: 0,
+        },
+        record_starts: false,
+    };
+    let wants = Wants {
+        costs: true,
+        ..Wants::default()
+    };
+    analyse(plan, &options, wants, &|_| {}).expect("thread pool")
+}
+
+/// A single delay risk that fires in 20% of recoveries on a fixed step: the RTO is 1 h or
+/// 1 h 30 m, so at P90 the risk costs exactly its 30 m delay, and at P50 nothing.
+#[test]
+fn a_single_delay_risk_costs_exactly_its_delay_at_p90() {
+    let p = plan(
+        "[[step]]\nid = \"a\"\nduration = \"1h\"\n\n[[risk]]\nname = \"late\"\np = 0.2\nhits = [\"a\"]\ndelay = \"30m\"\n",
+    );
+    let a = analysis(&p, 50_000);
+    let cost = a.summary.chaos.risks[0].cost;
+    assert_eq!(cost.cost_p90_seconds, 0.5 * H);
+    assert_eq!(cost.cost_p50_seconds, 0.0);
+    let i = cost.cost_p90_interval_seconds;
+    assert!(i.low <= 0.5 * H && 0.5 * H <= i.high, "{i:?}");
+    // The mean cost is 0.2 x 30 m, within its interval.
+    let m = cost.cost_mean_interval_seconds;
+    assert!(m.low <= 0.1 * H && 0.1 * H <= m.high, "{m:?}");
+}
+
+/// On continuous durations the what-if runs use fewer trials than the base run; the cost
+/// they report must then cover what a run on every trial gives, and stay within 2 minutes or
+/// 2% of P90.
+#[test]
+fn costs_on_fewer_trials_cover_the_full_trial_value() {
+    let p = plan(
+        r#"
+[teams]
+ops = 1
+[[step]]
+id = "restore"
+team = "ops"
+duration = { dist = "lognormal", p50 = "2h", p90 = "4h" }
+[[step]]
+id = "sync"
+team = "ops"
+duration = { dist = "pert", min = "30m", mode = "1h", max = "3h" }
+[[step]]
+id = "dns"
+after = ["restore", "sync"]
+duration = { dist = "uniform", min = "10m", max = "30m" }
+[[risk]]
+name = "corrupt"
+p = 0.15
+hits = ["restore"]
+delay = { dist = "lognormal", p50 = "1h", p90 = "3h" }
+[[factor]]
+name = "slow-day"
+multiplier = { dist = "lognormal", p50 = 1.0, p90 = 1.4 }
+applies-to = ["sync"]
+"#,
+    );
+    let trials = 100_000;
+    let a = analysis(&p, trials);
+    let p90 = a.summary.rto_seconds.p90;
+    let tolerance = (0.02 * p90).max(120.0);
+    let scenario = p.default_scenario();
+    let full = RunConfig {
+        trials,
+        seed: 5,
+        threads: 0,
+    };
+    for (name, cost) in [
+        ("corrupt", a.summary.chaos.risks[0].cost),
+        ("slow-day", a.summary.chaos.factors[0].cost),
+    ] {
+        assert!(cost.trials < trials, "{name}: {} trials", cost.trials);
+        let i = cost.cost_p90_interval_seconds;
+        assert!((i.high - i.low) / 2.0 <= tolerance, "{name}: {i:?}");
+        // The same cost on every trial: a paired run of the whole sample.
+        let without = p.without_named(name).expect("named");
+        let mut base = a.run.outcomes.clone();
+        base.truncate(trials as usize);
+        let exact = full_cost(&base, &without, &scenario, &full);
+        assert!(
+            i.low <= exact && exact <= i.high,
+            "{name}: full-trial P90 cost {exact} outside {i:?}"
+        );
+    }
+}
+
+/// The P90 cost of running without `without`, on every trial of `base`.
+fn full_cost(
+    base: &[rtosim::sim::Outcome],
+    without: &Plan,
+    scenario: &rtosim::plan::Scenario,
+    config: &RunConfig,
+) -> f64 {
+    let model = rtosim::sim::Model::compile(without, scenario, Policy::Lft);
+    let other = rtosim::sim::run_outcomes(&model, config, &|_| {}).expect("pool");
+    let mut a: Vec<f64> = base.iter().map(|o| o.rto).collect();
+    let mut b: Vec<f64> = other.iter().map(|o| o.rto).collect();
+    a.sort_unstable_by(f64::total_cmp);
+    b.sort_unstable_by(f64::total_cmp);
+    rtosim::stats::percentile(&a, 0.9) - rtosim::stats::percentile(&b, 0.9)
+}
+
+/// `paired_cost` of removing nothing is exactly zero, with a zero-width interval.
+#[test]
+fn removing_nothing_costs_nothing() {
+    let p = plan(
+        "[[step]]\nid = \"a\"\nduration = { dist = \"lognormal\", p50 = \"1h\", p90 = \"2h\" }\n",
+    );
+    let a = analysis(&p, 10_000);
+    let cost = paired_cost(
+        &a.run.outcomes,
+        &p,
+        &p.default_scenario(),
+        Policy::Lft,
+        &a.config,
+    )
+    .expect("pool");
+    assert_eq!(cost.cost_p90_seconds, 0.0);
+    assert_eq!(
+        cost.cost_p90_interval_seconds.low,
+        cost.cost_p90_interval_seconds.high
+    );
+}
