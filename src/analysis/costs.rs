@@ -15,7 +15,7 @@ use crate::sim::{self, Model, Outcome, Policy, RunConfig};
 use crate::stats::paired::{mean_difference, quantile_difference};
 
 /// Trials a what-if run starts with.
-pub const WHATIF_TRIALS: u64 = 20_000;
+pub const WHATIF_TRIALS: u64 = 10_000;
 
 /// How wide a cost's P90 interval may be (half-width, seconds) before its what-if run is
 /// repeated on more trials: 2 minutes or 2% of the P90, whichever is larger.

@@ -183,7 +183,7 @@ impl ChaosDraws {
         self.fired.clear();
         for f in &chaos.factors {
             let m = match stream(f.stream) {
-                Some(mut rng) => f.dist.sample(&mut rng).value,
+                Some(mut rng) => f.dist.sample_value(&mut rng),
                 None => f.dist.mean(),
             };
             for &s in &f.steps {
@@ -195,7 +195,7 @@ impl ChaosDraws {
             let (fired, delay, point) = match stream(r.stream) {
                 Some(mut rng) => {
                     let u: f64 = rng.random();
-                    let delay = r.delay.as_ref().map_or(0.0, |d| d.sample(&mut rng).value);
+                    let delay = r.delay.as_ref().map_or(0.0, |d| d.sample_value(&mut rng));
                     let point: f64 = rng.random();
                     (u < r.p, delay, point)
                 }
@@ -221,7 +221,7 @@ impl ChaosDraws {
         self.team_ready
             .extend(chaos.mobilise.iter().map(|m| match m {
                 Some((d, id)) => match stream(*id) {
-                    Some(mut rng) => d.sample(&mut rng).value,
+                    Some(mut rng) => d.sample_value(&mut rng),
                     None => d.mean(),
                 },
                 None => 0.0,
@@ -230,7 +230,7 @@ impl ChaosDraws {
         if let Some(h) = &chaos.handoff {
             self.handoff
                 .extend(steps.iter().map(|s| match stream(s.stream | HANDOFF_BIT) {
-                    Some(mut rng) => h.sample(&mut rng).value,
+                    Some(mut rng) => h.sample_value(&mut rng),
                     None => h.mean(),
                 }));
         } else {

@@ -74,9 +74,17 @@ impl ReadyLists {
         self.dirty[list] = true;
     }
 
-    /// List `list` must be looked at again (its team released groups or mobilised).
+    /// List `list` must be looked at again (its team released groups or mobilised). An empty
+    /// list has nothing to look at; a step that joins it marks it.
+    #[inline]
     pub(super) fn mark(&mut self, list: usize) {
-        self.dirty[list] = true;
+        self.dirty[list] |= !self.lists[list].is_empty();
+    }
+
+    /// Whether any list must be looked at: without one, a dispatch has nothing to do.
+    #[inline]
+    pub(super) fn any_dirty(&self) -> bool {
+        self.dirty.iter().any(|&d| d)
     }
 
     /// A limit came back: every list with a step waiting for a limit must be looked at again.

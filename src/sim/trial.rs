@@ -218,7 +218,7 @@ impl Sampler for MeanSampler {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Release,
+    Release = 0,
     Finish,
     /// Nothing happens but a dispatch (a team mobilised).
     Wake,
@@ -226,20 +226,60 @@ enum Kind {
     Ready,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// A scheduled event, packed into two integers so that the event heap moves 16 bytes and
+/// compares integers: the time's bits (times are never negative, and the bits of non-negative
+/// floats order as the floats do), then the order of posting, the kind and the step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Event {
-    time: f64,
-    seq: u32,
-    kind: Kind,
-    step: u32,
+    time_bits: u64,
+    /// `seq << 32 | kind << 30 | step`, with [`NONE`] as `STEP_MASK`.
+    tag: u64,
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+const STEP_MASK: u64 = (1 << 30) - 1;
+
+impl Event {
+    #[inline]
+    fn new(time: f64, seq: u32, kind: Kind, step: u32) -> Event {
+        debug_assert!(time >= 0.0, "event times are never negative");
+        debug_assert!(step == NONE || u64::from(step) < STEP_MASK);
+        // Adding zero turns -0.0 into 0.0, whose bits order correctly.
+        let time = time + 0.0;
+        let step = if step == NONE {
+            STEP_MASK
+        } else {
+            u64::from(step)
+        };
+        Event {
+            time_bits: time.to_bits(),
+            tag: u64::from(seq) << 32 | (kind as u64) << 30 | step,
+        }
+    }
+
+    #[inline]
+    fn time(&self) -> f64 {
+        f64::from_bits(self.time_bits)
+    }
+
+    #[inline]
+    fn kind(&self) -> Kind {
+        match (self.tag >> 30) & 3 {
+            0 => Kind::Release,
+            1 => Kind::Finish,
+            2 => Kind::Wake,
+            _ => Kind::Ready,
+        }
+    }
+
+    #[inline]
+    fn step(&self) -> u32 {
+        match self.tag & STEP_MASK {
+            STEP_MASK => NONE,
+            s => s as u32,
+        }
     }
 }
-impl Eq for Event {}
+
 impl PartialOrd for Event {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -248,11 +288,9 @@ impl PartialOrd for Event {
 impl Ord for Event {
     /// Reversed, so the max-heap pops the earliest event, and among simultaneous events the one
     /// posted first (a step's release before its finish).
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
+        (other.time_bits, other.tag).cmp(&(self.time_bits, self.tag))
     }
 }
 
@@ -512,12 +550,7 @@ impl TrialState {
             self.arrive[..n].iter_mut().for_each(|x| *x = 0.0);
             for &t in &self.chaos.team_ready {
                 if t > 0.0 {
-                    self.heap.push(Event {
-                        time: t,
-                        seq,
-                        kind: Kind::Wake,
-                        step: NONE,
-                    });
+                    self.heap.push(Event::new(t, seq, Kind::Wake, NONE));
                     seq += 1;
                 }
             }
@@ -531,11 +564,11 @@ impl TrialState {
             let Some(first) = self.heap.pop() else {
                 break;
             };
-            now = first.time;
+            now = first.time();
             let mut event = Some(first);
             while let Some(e) = event {
-                let s = e.step as usize;
-                match e.kind {
+                let s = e.step() as usize;
+                match e.kind() {
                     Kind::Wake => {
                         for t in 0..model.team_groups.len() {
                             self.ready.mark(t);
@@ -549,7 +582,7 @@ impl TrialState {
                         let step = &model.steps[s];
                         let t = step.team as usize;
                         self.free_groups[t] += step.crew;
-                        self.team_released[t] = (now, e.step);
+                        self.team_released[t] = (now, e.step());
                         self.team_busy[t] +=
                             f64::from(step.crew) * (self.release[s] - self.start[s]);
                         self.ready.mark(t);
@@ -558,7 +591,7 @@ impl TrialState {
                         let mut freed = false;
                         for (l, a) in model.uses(s) {
                             self.free_limit[l as usize] += a;
-                            self.limit_released[l as usize] = (now, e.step);
+                            self.limit_released[l as usize] = (now, e.step());
                             self.limit_busy[l as usize] +=
                                 f64::from(a) * (self.finish[s] - self.start[s]);
                             freed = true;
@@ -568,7 +601,7 @@ impl TrialState {
                         }
                         if last == NONE || now > rto {
                             rto = now;
-                            last = e.step;
+                            last = e.step();
                         }
                         for &q in model.succs(s) {
                             let q = q as usize;
@@ -579,14 +612,14 @@ impl TrialState {
                             }
                             if self.remaining[q] == 0 {
                                 self.ready_at[q] = now;
-                                self.last_dep[q] = e.step;
+                                self.last_dep[q] = e.step();
                                 self.make_ready(model, q, now, chaos);
                             }
                         }
                     }
                 }
                 event = match self.heap.peek() {
-                    Some(next) if next.time == now => self.heap.pop(),
+                    Some(next) if next.time() == now => self.heap.pop(),
                     _ => None,
                 };
             }
@@ -667,6 +700,9 @@ impl TrialState {
         seq: &mut u32,
         chaos: bool,
     ) {
+        if !self.ready.any_dirty() {
+            return;
+        }
         // A dirty team list whose team has no free group (or has not mobilised) starts nothing.
         for list in 0..self.ready.len() {
             if self.ready.is_dirty(list) && !self.list_can_start(list, now, chaos) {
@@ -769,12 +805,8 @@ impl TrialState {
             self.free_groups[team as usize] -= step.crew;
             // The same groups stay with the step through its failed attempts.
             self.release[s] = release;
-            self.heap.push(Event {
-                time: self.release[s],
-                seq: *seq,
-                kind: Kind::Release,
-                step: s as u32,
-            });
+            self.heap
+                .push(Event::new(self.release[s], *seq, Kind::Release, s as u32));
             *seq += 1;
         } else {
             self.release[s] = now;
@@ -782,12 +814,8 @@ impl TrialState {
         for (l, a) in model.uses(s) {
             self.free_limit[l as usize] -= a;
         }
-        self.heap.push(Event {
-            time: finish,
-            seq: *seq,
-            kind: Kind::Finish,
-            step: s as u32,
-        });
+        self.heap
+            .push(Event::new(finish, *seq, Kind::Finish, s as u32));
         *seq += 1;
     }
 
@@ -811,12 +839,8 @@ impl TrialState {
             return;
         }
         if self.arrive[q] > now {
-            self.heap.push(Event {
-                time: self.arrive[q],
-                seq: *seq,
-                kind: Kind::Ready,
-                step: q as u32,
-            });
+            self.heap
+                .push(Event::new(self.arrive[q], *seq, Kind::Ready, q as u32));
             *seq += 1;
         } else {
             self.ready_at[q] = now;
