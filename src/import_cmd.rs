@@ -93,7 +93,9 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
 fn read(path: &PathBuf) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (the usual case) is taken as is: a lossy copy would double a large file.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 fn warn(warnings: &[ImportWarning]) {

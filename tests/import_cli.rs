@@ -209,3 +209,34 @@ fn broken_input_is_a_clear_error_with_exit_code_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn terragrunt_dag_graph_with_plain_unit_names_imports_its_units() {
+    let out = rtosim(&[
+        "import",
+        "graph",
+        "tests/fixtures/import/terragrunt-dag-plain.dot",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("id = \"vpc\"\n")
+            && text.contains("id = \"db\"\nafter = [\"vpc\"]\n")
+            && text.contains("id = \"app\"\nafter = [\"db\"]\n"),
+        "{text}"
+    );
+    // A graph that yields no step is an error, not an empty skeleton.
+    let out = rtosim(&[
+        "import",
+        "graph",
+        "tests/fixtures/import/terraform-no-resources.dot",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out)
+            .contains("terraform-no-resources.dot: the graph has 2 nodes but no managed resource"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,6 +7,7 @@
 
 pub mod drill_csv;
 pub mod graph;
+mod json;
 mod observation;
 pub mod terraform;
 pub mod terragrunt;
@@ -138,25 +139,45 @@ pub fn sanitize_id(text: &str) -> String {
 /// `/home/me/infra/live/vpc` and `live/vpc` style paths both become short ids such as `vpc`.
 /// A single path keeps its last component.
 pub fn normalize_unit_paths(paths: &[String]) -> Vec<String> {
-    let split: Vec<Vec<&str>> = paths
-        .iter()
-        .map(|p| {
-            p.split(['/', '\\'])
-                .filter(|c| !c.is_empty() && *c != ".")
-                .collect()
-        })
-        .collect();
-    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
-    let mut common = 0;
-    while common < shortest && split.iter().all(|s| s[common] == split[0][common]) {
-        common += 1;
+    let common = common_components(paths.iter().map(String::as_str));
+    paths.iter().map(|p| unit_id(p, common)).collect()
+}
+
+/// The components of a unit path: split on either separator, without empty and `.` parts.
+fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split(['/', '\\'])
+        .filter(|c| !c.is_empty() && *c != ".")
+}
+
+/// How many leading path components every one of `paths` shares and [`unit_id`] removes:
+/// at most all but the last of the shortest path. One pass, holding only the first path's
+/// components, so a report of millions of units needs no copy of their names.
+pub(crate) fn common_components<'a>(mut paths: impl Iterator<Item = &'a str>) -> usize {
+    let Some(first) = paths.next() else {
+        return 0;
+    };
+    let first: Vec<&str> = components(first).collect();
+    let (mut common, mut shortest) = (first.len(), first.len());
+    for p in paths {
+        let mut len = 0;
+        let mut same = 0;
+        for (i, c) in components(p).enumerate() {
+            if same == i && i < common && first[i] == c {
+                same += 1;
+            }
+            len += 1;
+        }
+        common = common.min(same);
+        shortest = shortest.min(len);
     }
     // Keep at least the last component of the shortest path.
-    let common = common.min(shortest.saturating_sub(1));
-    split
-        .iter()
-        .map(|s| sanitize_id(&s[common..].join("/")))
-        .collect()
+    common.min(shortest.saturating_sub(1))
+}
+
+/// The step id of a unit path once its first `common` components are removed.
+pub(crate) fn unit_id(path: &str, common: usize) -> String {
+    let rest: Vec<&str> = components(path).skip(common).collect();
+    sanitize_id(&rest.join("/"))
 }
 
 #[cfg(test)]
@@ -174,6 +195,10 @@ mod tests {
         let rel = ["./live/vpc".to_string(), "live/db".to_string()];
         assert_eq!(normalize_unit_paths(&rel), ["vpc", "db"]);
         assert_eq!(normalize_unit_paths(&["live/vpc".to_string()]), ["vpc"]);
+        let plain = ["app".to_string(), "vpc".to_string()];
+        assert_eq!(normalize_unit_paths(&plain), ["app", "vpc"]);
+        let nested = ["a/b/c".to_string(), "a/b".to_string()];
+        assert_eq!(normalize_unit_paths(&nested), ["b/c", "b"]);
         assert_eq!(
             normalize_unit_paths(&["C:\\infra\\vpc".to_string(), "C:\\infra\\db".to_string()]),
             ["vpc", "db"]
