@@ -37,7 +37,9 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
-        let imported = drill_csv::parse(&text, &name)?;
+        // Every bad line of the file is reported at once.
+        let imported =
+            drill_csv::parse(&text, &name).map_err(|bad| InputError(bad.render("error: ")))?;
         for w in &imported.warnings {
             eprintln!("warning: {w}");
         }

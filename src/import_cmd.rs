@@ -17,7 +17,7 @@ use crate::{InputError, emit};
 use rtosim::duration::format_span;
 use rtosim::exit;
 use rtosim::import::{
-    self, ImportWarning, Observation, graph, observations_csv, terraform, terragrunt,
+    self, CsvWriter, ImportWarning, Observation, graph, observations_csv, terraform, terragrunt,
 };
 use rtosim::output::write_atomic;
 
@@ -66,13 +66,27 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
         }
         ImportCommand::Terragrunt(args) => {
             let text = read(&args.report)?;
-            let got = terragrunt::parse(
+            // Observations go straight into the CSV: a report of millions of units never
+            // holds them all.
+            let mut csv = CsvWriter::new().context("cannot render the observations")?;
+            let mut failed = None;
+            let warnings = terragrunt::for_each(
                 &text,
                 &args.report.display().to_string(),
                 args.drill.as_deref(),
+                |o| {
+                    if let Err(e) = csv.write(&o) {
+                        failed.get_or_insert(e);
+                    }
+                },
             )?;
-            warn(&got.warnings);
-            write_csv(&got.observations, args.output.as_deref())
+            drop(text);
+            if let Some(e) = failed {
+                return Err(anyhow::Error::new(e).context("cannot render the observations"));
+            }
+            warn(&warnings);
+            let csv = csv.finish().context("cannot render the observations")?;
+            write_out(&csv, args.output.as_deref())
         }
         ImportCommand::Graph(args) => {
             let text = read(&args.file)?;

@@ -102,6 +102,7 @@ fn duration_drill(plan: &Plan, model: &Model, seed: u64, trial: u64) -> Drill {
             source: "generated".into(),
             started: None,
             ended: None,
+            step_at: None,
         };
         if t.failures > 0 {
             obs.push(o(t.lead, Outcome::Failed));
@@ -226,6 +227,7 @@ fn a_slow_drill_lands_above_p90_with_its_steps_flagged() {
             source: "test".into(),
             started: None,
             ended: None,
+            step_at: None,
         })
         .collect();
     let r = report(
