@@ -26,6 +26,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
     match cmd {
         ImportCommand::Terraform(args) => {
             let mut observations: Vec<Observation> = Vec::new();
+            let mut no_apply: Vec<ImportWarning> = Vec::new();
             for path in &args.logs {
                 let text = read(path)?;
                 let file = path.display().to_string();
@@ -40,6 +41,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                 };
                 let log = terraform::parse(&text, &file, &step, args.drill.as_deref())?;
                 warn(&log.warnings);
+                no_apply.extend(log.no_apply);
                 for apply in log.applies {
                     if args.resources {
                         let o = &apply.observation;
@@ -62,6 +64,12 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                     observations.push(apply.observation);
                 }
             }
+            // An import that yields nothing is an error, with what each log held instead.
+            if observations.is_empty() {
+                let why: Vec<String> = no_apply.iter().map(ToString::to_string).collect();
+                return Err(InputError(why.join("\nerror: ")).into());
+            }
+            warn(&no_apply);
             write_csv(&observations, args.output.as_deref())
         }
         ImportCommand::Terragrunt(args) => {
