@@ -12,6 +12,8 @@
 //! set against its file size; the target is under 3x. `RTOSIM_SCALE_DOT_MB` (default 100) and
 //! `RTOSIM_SCALE_REPORT_MB` (default 500) set the sizes.
 
+#![expect(clippy::print_stdout, reason = "a benchmark that reports its figures")]
+
 mod common;
 
 use std::io::{BufWriter, Write};

@@ -74,7 +74,7 @@ impl<'t> Records<'t> {
             let rest = &self.text[self.at..];
             let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
             let line = &rest[..line_end];
-            if !line.trim().is_empty() && !(self.comments && line.starts_with('#')) {
+            if !line.trim().is_empty() && (!self.comments || !line.starts_with('#')) {
                 break;
             }
             if line_end == 0 {

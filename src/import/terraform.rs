@@ -311,7 +311,7 @@ fn finish(
     };
     // The closing summary with no error says the apply succeeded, whatever messages are missing.
     let completed = (!seg.errored && seg.error.is_none())
-        .then(|| seg.summary.as_ref())
+        .then_some(seg.summary.as_ref())
         .flatten()
         .map(|(_, at, message)| (*at, message.clone()));
     let end = match (seg.last_end, &completed) {

@@ -158,7 +158,7 @@ pub fn for_each<'t>(
         }
         Ok(())
     };
-    rows(text, file, json, &mut warnings, |row| check(row))?;
+    rows(text, file, json, &mut warnings, &mut check)?;
     drop(first_line);
     drop(first_line_owned);
     if ran == 0 {
