@@ -102,6 +102,7 @@ fn duration_drill(plan: &Plan, model: &Model, seed: u64, trial: u64) -> Drill {
             source: "generated".into(),
             started: None,
             ended: None,
+            step_at: None,
         };
         if t.failures > 0 {
             obs.push(o(t.lead, Outcome::Failed));
@@ -226,6 +227,7 @@ fn a_slow_drill_lands_above_p90_with_its_steps_flagged() {
             source: "test".into(),
             started: None,
             ended: None,
+            step_at: None,
         })
         .collect();
     let r = report(
@@ -308,5 +310,141 @@ fn calibrate_cli_on_the_bundled_drills() {
         stderr(&out).contains("report.csv:1: no `step` column"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn an_unknown_step_is_an_error_with_did_you_mean() {
+    let out = rtosim(&[
+        "calibrate",
+        "scenarios/recorded-rebuild.toml",
+        "--actual",
+        "tests/fixtures/calibrate/typo.csv",
+        "--trials",
+        "500",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: tests/fixtures/calibrate/typo.csv:4:1: step \"subnts\" is not in the plan (2 observations) (hint: did you mean \"subnets\"?)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn every_bad_row_of_a_drill_log_is_reported_at_once() {
+    let out = rtosim(&[
+        "calibrate",
+        "scenarios/recorded-rebuild.toml",
+        "--actual",
+        "tests/fixtures/calibrate/bad-rows.csv",
+        "--trials",
+        "500",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with(
+            "error: tests/fixtures/calibrate/bad-rows.csv:3:9: step \"subnets\" duration:"
+        ),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "error: tests/fixtures/calibrate/bad-rows.csv:4:20: step \"security-groups\" has unknown outcome \"maybe\""
+        ),
+        "{err}"
+    );
+    assert!(lines.iter().all(|l| l.contains("(hint: ")), "{err}");
+}
+
+#[test]
+fn a_drill_that_met_the_plans_own_risk_is_not_blamed_on_the_step() {
+    // A 30 m step that a p = 0.2 risk delays by an hour: a 90 m drill is the plan's own 20 %
+    // outcome, inside its forecast, not a slow outlier.
+    let text = r#"
+[[step]]
+id = "restore"
+duration = "30m"
+[[step]]
+id = "app"
+after = ["restore"]
+duration = { dist = "lognormal", p50 = "10m", p90 = "15m" }
+[[risk]]
+name = "slow-backup"
+p = 0.2
+hits = ["restore"]
+delay = "1h"
+[[factor]]
+name = "new-account"
+multiplier = { dist = "uniform", min = 1.0, max = 1.5 }
+applies-to = ["app"]
+"#;
+    let plan = parse_plan(text, Format::Toml, "p").unwrap().plan;
+    let scenario = plan.everything_lost();
+    let model = Model::compile(&plan, &scenario, Policy::Lft);
+    let config = RunConfig {
+        trials: 5_000,
+        seed: 3,
+        threads: 1,
+    };
+    let result = sim::run(&model, &config, &|_| {}).unwrap();
+    let obs = |step: &str, minutes: f64| Observation {
+        step: step.into(),
+        duration_seconds: minutes * 60.0,
+        outcome: Outcome::Succeeded,
+        drill: Some("gd".into()),
+        source: "test".into(),
+        started: None,
+        ended: None,
+        step_at: None,
+    };
+    let drill = Drill {
+        label: "gd".into(),
+        observations: vec![obs("restore", 90.0), obs("app", 20.0)],
+    };
+    let r = calibrate(&plan, &scenario, &model, &config, &result, &[drill]);
+    let restore = &r.drills[0].steps[0];
+    assert_eq!(restore.id, "restore");
+    assert_eq!(restore.forecast_seconds.p50, 1800.0);
+    assert_eq!(restore.forecast_seconds.p90, 5400.0);
+    assert_eq!(restore.flag, Flag::Inside, "{restore:?}");
+    assert!(!restore.outlier, "{restore:?}");
+    assert!((restore.percentile - 0.9).abs() < 0.03, "{restore:?}");
+    // The factor scales the step it applies to: 20 m is inside 10 m to 15 m times 1 to 1.5.
+    let app = &r.drills[0].steps[1];
+    assert!(app.forecast_seconds.p90 > 15.0 * 60.0 * 1.2, "{app:?}");
+    assert!(!app.outlier, "{app:?}");
+}
+
+#[test]
+fn a_drill_outside_the_scenario_is_an_error() {
+    let out = rtosim(&[
+        "calibrate",
+        "tests/fixtures/calibrate/two-systems.toml",
+        "--actual",
+        "tests/fixtures/calibrate/db-drill.csv",
+        "--scenario",
+        "web-only",
+        "--trials",
+        "200",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "drill \"gd-db\" times no step of scenario \"web-only\" (it times \"db-restore\")"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: calibrate against the scenario"),
+        "{err}"
     );
 }

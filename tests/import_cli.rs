@@ -209,3 +209,93 @@ fn broken_input_is_a_clear_error_with_exit_code_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn terragrunt_dag_graph_with_plain_unit_names_imports_its_units() {
+    let out = rtosim(&[
+        "import",
+        "graph",
+        "tests/fixtures/import/terragrunt-dag-plain.dot",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("id = \"vpc\"\n")
+            && text.contains("id = \"db\"\nafter = [\"vpc\"]\n")
+            && text.contains("id = \"app\"\nafter = [\"db\"]\n"),
+        "{text}"
+    );
+    // A graph that yields no step is an error, not an empty skeleton.
+    let out = rtosim(&[
+        "import",
+        "graph",
+        "tests/fixtures/import/terraform-no-resources.dot",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out)
+            .contains("terraform-no-resources.dot: the graph has 2 nodes but no managed resource"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn imports_that_yield_nothing_are_errors_that_say_why() {
+    for (args, expected) in [
+        (
+            ["terraform", "tests/fixtures/import/empty.log"],
+            "error: tests/fixtures/import/empty.log: the file is empty (hint: record the apply with `terraform apply -json > LOG`",
+        ),
+        (
+            ["terragrunt", "tests/fixtures/import/empty-report.json"],
+            "error: tests/fixtures/import/empty-report.json: the file is empty (hint: write the report with",
+        ),
+        (
+            ["terraform", "tests/fixtures/import/plan-read-failed.log"],
+            "error: tests/fixtures/import/plan-read-failed.log:3: the run failed before any resource changed (Your query returned no results.",
+        ),
+    ] {
+        let mut full = vec!["import"];
+        full.extend(args);
+        let out = rtosim(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with(expected), "{args:?}: {err}");
+        assert!(!err.contains("truncated log"), "{err}");
+        assert!(!err.contains("header"), "{err}");
+    }
+}
+
+#[test]
+fn terragrunt_retries_and_ignored_errors_keep_their_failed_attempts() {
+    let out = rtosim(&[
+        "import",
+        "terragrunt",
+        "tests/fixtures/import/report-retry.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got: Vec<(String, f64, String)> = rows(&stdout(&out))
+        .into_iter()
+        .map(|r| (r.0, r.1, r.2))
+        .collect();
+    let want = [
+        ("vpc", 300.0, "failed"),
+        ("vpc", 300.0, "succeeded"),
+        ("dns", 0.0, "succeeded"),
+        ("db", 120.0, "failed"),
+    ];
+    assert_eq!(got, want.map(|(a, b, c)| (a.to_string(), b, c.to_string())));
+    let err = stderr(&out);
+    assert!(err.contains("1 unit succeeded on a retry"), "{err}");
+    assert!(
+        err.contains("1 unit failed with the error ignored"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 unit took 0 s, under the report's 1 s resolution"),
+        "{err}"
+    );
+}

@@ -18,6 +18,7 @@ fn obs(step: &str, minutes: f64, outcome: Outcome, drill: Option<&str>) -> Obser
         source: "test".to_string(),
         started: None,
         ended: None,
+        step_at: None,
     }
 }
 
@@ -194,7 +195,7 @@ fn timings_files_are_read_relative_to_the_plan() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("drills/gd-3.csv:2: step \"vpc\" ended: \"yesterday\" is not a timestamp"),
+        err.contains("drills/gd-3.csv:2:26: step \"vpc\" ended: \"yesterday\" is not a timestamp"),
         "{err}"
     );
     assert!(
@@ -260,4 +261,67 @@ fn the_bundled_recorded_plan_shows_its_evidence() {
     assert!(row("ecs-cluster").contains("estimate"));
     assert!(text.contains("warning: access-roles: only 2 successful observations"));
     assert!(text.contains("warning: ecs-cluster: no recorded timings"));
+}
+
+#[test]
+fn zero_second_timings_are_kept_at_half_the_resolution() {
+    // Terragrunt's CSV report has whole seconds: a fast unit is 0 s. The plan keeps it as an
+    // observation (with one warning about resolution) instead of saying the file has no line
+    // for the step.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("obs.csv"),
+        "step,started,ended,duration,outcome,drill,source\n\
+         dns,2025-06-05T20:28:41Z,2025-06-05T20:28:41Z,0,succeeded,,report.csv\n\
+         vpc,2025-06-05T20:28:41Z,2025-06-05T20:31:02Z,141,succeeded,,report.csv\n",
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "timings = [\"obs.csv\"]\n[[step]]\nid = \"dns\"\nduration = { dist = \"recorded\" }\n[[step]]\nid = \"vpc\"\nafter = [\"dns\"]\n",
+    )
+    .unwrap();
+    let out = rtosim(&["check", plan.to_str().unwrap()]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(!all.contains("no recorded timings"), "{all}");
+    assert!(!all.contains("took no time"), "{all}");
+    assert!(
+        all.contains(
+            "1 attempt took 0 s (line 2); under the file's 1 s resolution, each is read as 0.5 s"
+        ),
+        "{all}"
+    );
+}
+
+#[test]
+fn every_bad_line_of_a_drill_log_is_reported_without_follow_on_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("drill.csv"),
+        "step,duration,outcome\nvpc,10m,\nvpc,ten,\ndb,5m,maybe\ndb,six,\n",
+    )
+    .unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "timings = [\"drill.csv\"]\n[[step]]\nid = \"vpc\"\nduration = { dist = \"recorded\" }\n[[step]]\nid = \"db\"\nafter = [\"vpc\"]\n",
+    )
+    .unwrap();
+    let out = rtosim(&["check", plan.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "drill.csv:3:5: step \"vpc\" duration: \"ten\" is not a time",
+        "drill.csv:4:7: step \"db\" has unknown outcome \"maybe\"",
+        "drill.csv:5:4: step \"db\" duration: \"six\" is not a time",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    assert!(err.contains("3 errors found"), "{err}");
+    // db is named only on bad lines: no extra "has no duration" error for it; vpc has a sound
+    // line, so it is not said to lack timings either.
+    assert!(!err.contains("has no duration"), "{err}");
+    assert!(!err.contains("no recorded timings"), "{err}");
 }

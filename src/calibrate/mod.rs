@@ -13,20 +13,25 @@
 //!   many drills of a well-calibrated plan the percentiles are uniform, so about 80 % of drills
 //!   land between the forecast P10 and P90: that share is the *coverage*.
 //! - **Steps.** Each timed step's actual time (first start to last end, or the sum of its
-//!   attempts) against the forecast of the step's total time including retries, drawn from the
-//!   same random streams as the trials; steps outside P10 to P90 are flagged slow or fast, and
-//!   outside P1 to P99 also as outliers.
+//!   attempts) against the forecast of the step's time from start to finish in the same trials:
+//!   its retries and everything the plan's chaos can do to it (factors, risk delays and
+//!   restarts, shift pauses), so a drill that met one of the plan's own risks is not blamed on
+//!   the step. Steps outside P10 to P90 are flagged slow or fast, and outside P1 to P99 also as
+//!   outliers.
+//!
+//! Observations of steps the plan does not have are errors ([`unknown_steps`]); steps of the
+//! plan outside the scenario are listed as ignored.
 //!
 //! Pure: the caller reads the observation files and runs nothing else.
 
 mod render;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::import::{Observation, Outcome};
-use crate::plan::{Plan, Scenario};
+use crate::import::{ImportError, Observation, Outcome};
+use crate::plan::{Plan, Scenario, did_you_mean};
 use crate::sim::{
     CStep, MeanSampler, Model, RandomSampler, RunConfig, RunResult, Sampler, StepTiming, TrialState,
 };
@@ -147,7 +152,8 @@ pub struct DrillCalibration {
     /// Steps the scenario needs that the drill did not time (inside the wall time when measured
     /// by timestamps; at their mean in a replay).
     pub untimed_steps: Vec<String>,
-    /// Observed steps outside the scenario or the plan, ignored.
+    /// Observed steps of the plan outside the scenario, ignored (and steps outside the plan, for
+    /// callers that did not reject them with [`unknown_steps`]).
     pub ignored_steps: Vec<String>,
 }
 
@@ -276,6 +282,74 @@ impl Sampler for Replay<'_> {
     }
 }
 
+/// The forecast of each compiled step's time, sorted: from start to finish in the engine's own
+/// trials (the same seed and streams as the run), so it holds everything that can happen to the
+/// step as the engine applies it: its retries, the factors that scale it, the delays and
+/// restarts of the risks that hit it, pauses between its team's shifts. A risk's fallback is
+/// forecast from the trials in which it runs (a drill that timed it ran it), or from its own
+/// duration when it runs in none of them.
+fn step_forecasts(model: &Model, config: &RunConfig) -> Vec<Vec<f64>> {
+    let samples = config.trials.clamp(1, STEP_SAMPLES);
+    let n = model.len();
+    let mut forecasts: Vec<Vec<f64>> = vec![Vec::with_capacity(samples as usize); n];
+    let mut state = TrialState::new(model);
+    let mut took = vec![0.0; n];
+    for i in 0..samples {
+        let mut sampler = RandomSampler::new(config.seed, i);
+        state.run_observed(model, &mut sampler, |s, r| took[s] = r.finish - r.start);
+        for (s, &t) in took.iter().enumerate() {
+            // Without chaos every step runs; with it, a fallback runs only when its risk fires.
+            if state.chaos.active.get(s).copied().unwrap_or(true) {
+                forecasts[s].push(t);
+            }
+        }
+    }
+    for (s, v) in forecasts.iter_mut().enumerate() {
+        if v.is_empty() {
+            let step = &model.steps[s];
+            v.extend((0..samples).map(|i| {
+                let t = RandomSampler::new(config.seed, i).time(step);
+                t.lead + t.length
+            }));
+        }
+        v.sort_by(f64::total_cmp);
+    }
+    forecasts
+}
+
+/// Errors for observations of steps the plan does not have (a typo, a renamed step): each
+/// unknown step once, at its first observation in `file`, with the closest step id as a hint.
+/// Calibrating against a drill whose steps match nothing would only replay the plan's means.
+pub fn unknown_steps(plan: &Plan, file: &str, observations: &[Observation]) -> Vec<ImportError> {
+    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
+    let known: HashSet<&str> = ids.iter().copied().collect();
+    let mut reported: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    for o in observations {
+        if known.contains(o.step.as_str()) || !reported.insert(o.step.as_str()) {
+            continue;
+        }
+        let count = observations.iter().filter(|x| x.step == o.step).count();
+        let mut e = ImportError::at(
+            file,
+            o.step_at.map(|p| p.line),
+            format!(
+                "step \"{}\" is not in the plan ({count} observation{})",
+                o.step,
+                if count == 1 { "" } else { "s" }
+            ),
+        );
+        if let Some(p) = o.step_at {
+            e = e.at_column(p.column);
+        }
+        let hint = did_you_mean(&o.step, ids.iter().copied()).unwrap_or_else(|| {
+            "rename the step in the drill log to a step id of the plan".to_string()
+        });
+        out.push(e.with_hint(hint));
+    }
+    out
+}
+
 /// Compares drills with the forecast of a finished run.
 pub fn calibrate(
     plan: &Plan,
@@ -289,22 +363,7 @@ pub fn calibrate(
     rtos.sort_by(f64::total_cmp);
     let rto_band = Band::of(&rtos);
 
-    // Forecast of each compiled step's total time, from the trials' own random streams.
-    let samples = config.trials.clamp(1, STEP_SAMPLES);
-    let step_forecasts: Vec<Vec<f64>> = model
-        .steps
-        .iter()
-        .map(|step| {
-            let mut v: Vec<f64> = (0..samples)
-                .map(|i| {
-                    let t = RandomSampler::new(config.seed, i).time(step);
-                    t.lead + t.length
-                })
-                .collect();
-            v.sort_by(f64::total_cmp);
-            v
-        })
-        .collect();
+    let step_forecasts = step_forecasts(model, config);
     let compiled_of: HashMap<&str, usize> = model
         .steps
         .iter()

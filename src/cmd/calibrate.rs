@@ -10,7 +10,7 @@ use anyhow::Result;
 use super::{InputError, emit, load, run_options};
 use crate::cli::CalibrateArgs;
 use rtosim::analysis::{Wants, analyse};
-use rtosim::calibrate::{calibrate, group_drills, render_calibration};
+use rtosim::calibrate::{calibrate, group_drills, render_calibration, unknown_steps};
 use rtosim::exit;
 use rtosim::import::drill_csv;
 
@@ -28,6 +28,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         .filter_map(|p| p.ok()?.canonicalize().ok())
         .collect();
     let mut files = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
     for path in &args.actual {
         if path.canonicalize().is_ok_and(|c| learned.contains(&c)) {
             eprintln!(
@@ -38,11 +39,23 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
-        let imported = drill_csv::parse(&text, &name)?;
+        // Every bad line of every file, and every unknown step, is reported at once.
+        let imported = match drill_csv::parse(&text, &name) {
+            Ok(imported) => imported,
+            Err(bad) => {
+                errors.push(bad.render("error: "));
+                continue;
+            }
+        };
         for w in &imported.warnings {
             eprintln!("warning: {w}");
         }
+        let unknown = unknown_steps(plan, &name, &imported.observations);
+        errors.extend(unknown.iter().map(ToString::to_string));
         files.push((name, imported.observations));
+    }
+    if !errors.is_empty() {
+        return Err(InputError(errors.join("\nerror: ")).into());
     }
     let drills = group_drills(&files);
     if drills.is_empty() {
@@ -52,6 +65,27 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         analyse(plan, &run_options(&args.run), Wants::default(), tick)
     })??;
     let report = calibrate(plan, &a.scenario, &a.model, &a.config, &a.run, &drills);
+    // A drill that times no step of the scenario says nothing about its forecast.
+    let outside: Vec<String> = report
+        .drills
+        .iter()
+        .filter(|d| d.steps.is_empty())
+        .map(|d| {
+            format!(
+                "drill \"{}\" times no step of scenario \"{}\" (it times {}) (hint: calibrate against the scenario the drill rehearsed, with --scenario)",
+                d.drill,
+                a.scenario.name,
+                d.ignored_steps
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    if !outside.is_empty() {
+        return Err(InputError(outside.join("\nerror: ")).into());
+    }
     if args.json {
         let mut text = serde_json::to_string_pretty(&report)?;
         text.push('\n');

@@ -17,7 +17,7 @@ use crate::cli::ImportCommand;
 use rtosim::duration::format_span;
 use rtosim::exit;
 use rtosim::import::{
-    self, ImportWarning, Observation, graph, observations_csv, terraform, terragrunt,
+    self, CsvWriter, ImportWarning, Observation, graph, observations_csv, terraform, terragrunt,
 };
 use rtosim::output::Outputs;
 
@@ -26,6 +26,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
     match cmd {
         ImportCommand::Terraform(args) => {
             let mut observations: Vec<Observation> = Vec::new();
+            let mut no_apply: Vec<ImportWarning> = Vec::new();
             for path in &args.logs {
                 let text = read(path)?;
                 let file = path.display().to_string();
@@ -40,6 +41,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                 };
                 let log = terraform::parse(&text, &file, &step, args.drill.as_deref())?;
                 warn(&log.warnings);
+                no_apply.extend(log.no_apply);
                 for apply in log.applies {
                     if args.resources {
                         let o = &apply.observation;
@@ -62,17 +64,37 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
                     observations.push(apply.observation);
                 }
             }
+            // An import that yields nothing is an error, with what each log held instead.
+            if observations.is_empty() {
+                let why: Vec<String> = no_apply.iter().map(ToString::to_string).collect();
+                return Err(InputError(why.join("\nerror: ")).into());
+            }
+            warn(&no_apply);
             write_csv(&observations, args.output.as_deref(), &args.logs)
         }
         ImportCommand::Terragrunt(args) => {
             let text = read(&args.report)?;
-            let got = terragrunt::parse(
+            // Observations go straight into the CSV: a report of millions of units never
+            // holds them all.
+            let mut csv = CsvWriter::new().context("cannot render the observations")?;
+            let mut failed = None;
+            let warnings = terragrunt::for_each(
                 &text,
                 &args.report.display().to_string(),
                 args.drill.as_deref(),
+                |o| {
+                    if let Err(e) = csv.write(&o) {
+                        failed.get_or_insert(e);
+                    }
+                },
             )?;
-            warn(&got.warnings);
-            write_csv(&got.observations, args.output.as_deref(), &[&args.report])
+            drop(text);
+            if let Some(e) = failed {
+                return Err(anyhow::Error::new(e).context("cannot render the observations"));
+            }
+            warn(&warnings);
+            let csv = csv.finish().context("cannot render the observations")?;
+            write_out(&csv, args.output.as_deref(), &[&args.report])
         }
         ImportCommand::Graph(args) => {
             let text = read(&args.file)?;
@@ -93,7 +115,9 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
 fn read(path: &PathBuf) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (the usual case) is taken as is: a lossy copy would double a large file.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 fn warn(warnings: &[ImportWarning]) {

@@ -58,6 +58,9 @@ pub struct Observation {
     pub started: Option<jiff::Timestamp>,
     /// When the attempt ended, when the source records it.
     pub ended: Option<jiff::Timestamp>,
+    /// Where the step id was read, when the observation comes from a drill log: what an
+    /// error about the step points at.
+    pub step_at: Option<super::Position>,
 }
 
 impl Observation {
@@ -78,6 +81,7 @@ impl Observation {
             source: source.to_string(),
             started: Some(started),
             ended: Some(ended),
+            step_at: None,
         }
     }
 }
@@ -91,11 +95,31 @@ pub const COLUMNS: [&str; 7] = [
 /// Renders observations as CSV with a header: `step,started,ended,duration,outcome,drill,source`,
 /// times in RFC 3339 (UTC), durations in seconds with millisecond precision.
 pub fn observations_csv(observations: &[Observation]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
+    let mut w = CsvWriter::new()?;
     for o in observations {
+        w.write(o)?;
+    }
+    w.finish()
+}
+
+/// Observations written as CSV one at a time, for importers that hand them over one at a time
+/// (a large report need never hold all of them).
+pub struct CsvWriter {
+    w: csv::Writer<Vec<u8>>,
+}
+
+impl CsvWriter {
+    /// A writer with the header written.
+    pub fn new() -> Result<CsvWriter, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(COLUMNS)?;
+        Ok(CsvWriter { w })
+    }
+
+    /// Writes one observation.
+    pub fn write(&mut self, o: &Observation) -> Result<(), csv::Error> {
         let ts = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
-        w.write_record([
+        self.w.write_record([
             o.step.as_str(),
             &ts(o.started),
             &ts(o.ended),
@@ -103,10 +127,16 @@ pub fn observations_csv(observations: &[Observation]) -> Result<String, csv::Err
             o.outcome.as_str(),
             o.drill.as_deref().unwrap_or(""),
             o.source.as_str(),
-        ])?;
+        ])
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+
+    /// The CSV text.
+    pub fn finish(self) -> Result<String, csv::Error> {
+        let bytes = self.w.into_inner().map_err(|e| e.into_error())?;
+        // Every field written was text, so this takes the bytes without a copy.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
 }
 
 /// Seconds with at most three decimals and no trailing zeros: `1234.5`, `60`.
@@ -141,6 +171,7 @@ mod tests {
                 source: "notes".into(),
                 started: None,
                 ended: None,
+                step_at: None,
             },
         ];
         let text = observations_csv(&obs).unwrap();

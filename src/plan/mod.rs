@@ -122,9 +122,9 @@ pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
     let base = path.parent().unwrap_or(Path::new(""));
     let mut timings_files = Vec::new();
     let mut loaded = parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
-        let (observations, diagnostics, files) = timings::read_timings_listing(base, patterns);
+        let (read, files) = timings::read_timings_listing(base, patterns);
         timings_files = files;
-        (observations, diagnostics)
+        read
     })
     .map_err(invalid)?;
     loaded.files_read = std::iter::once(path.to_path_buf())
@@ -141,7 +141,7 @@ pub fn parse_plan(
     format: Format,
     default_name: &str,
 ) -> Result<LoadedPlan, Vec<Diagnostic>> {
-    parse_plan_with(text, format, default_name, |_| (Vec::new(), Vec::new()))
+    parse_plan_with(text, format, default_name, |_| Default::default())
 }
 
 /// Parses and validates plan text against recorded observations given directly, as if the
@@ -153,7 +153,7 @@ pub fn parse_plan_with_observations(
     observations: &[crate::import::Observation],
 ) -> Result<LoadedPlan, Vec<Diagnostic>> {
     parse_plan_with(text, format, default_name, |_| {
-        (observations.to_vec(), Vec::new())
+        (observations.to_vec(), Vec::new(), Vec::new())
     })
 }
 
@@ -163,7 +163,7 @@ fn parse_plan_with(
     text: &str,
     format: Format,
     default_name: &str,
-    read_timings: impl FnOnce(&[String]) -> (Vec<crate::import::Observation>, Vec<Diagnostic>),
+    read_timings: impl FnOnce(&[String]) -> timings::ReadTimings,
 ) -> Result<LoadedPlan, Vec<Diagnostic>> {
     let wire = match format {
         Format::Toml => toml::from_str::<wire::PlanWire>(text).map_err(|e| {
@@ -189,8 +189,9 @@ fn parse_plan_with(
             vec![d]
         })?,
     };
-    let (observations, timing_diagnostics) = read_timings(&wire.timings);
+    let (observations, timing_diagnostics, unreadable) = read_timings(&wire.timings);
     let (plan, mut diagnostics) = validate_with(wire, default_name, &observations);
+    timings::drop_follow_ons(&mut diagnostics, &unreadable);
     diagnostics.extend(timing_diagnostics);
     let plan = plan.filter(|_| diagnostics.iter().all(|d| d.severity != Severity::Error));
     locate::place(text, format, &mut diagnostics);

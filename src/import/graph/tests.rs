@@ -3,9 +3,13 @@
 use super::*;
 
 fn after(sk: &Skeleton) -> Vec<(String, Vec<String>)> {
-    sk.steps
-        .iter()
-        .map(|s| (s.id.clone(), s.after.clone()))
+    sk.steps()
+        .map(|s| {
+            (
+                s.id.to_string(),
+                s.after.iter().map(|a| a.to_string()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -68,8 +72,8 @@ fn terraform_graph_keeps_resources_through_dropped_nodes() {
             ),
         ])
     );
-    assert_eq!(sk.steps[0].system.as_deref(), Some("network"));
-    assert_eq!(sk.steps[2].system.as_deref(), Some("root"));
+    let systems: Vec<Option<&str>> = sk.steps().map(|s| s.system).collect();
+    assert_eq!(systems, [Some("network"), Some("network"), Some("root")]);
 }
 
 #[test]
@@ -128,4 +132,66 @@ fn skeletons_are_valid_plans_once_durations_are_added() {
     assert_eq!(plan.steps.len(), 3);
     assert_eq!(plan.steps[2].id, "app");
     assert_eq!(plan.steps[2].after, vec![1]);
+}
+
+#[test]
+fn terragrunt_dag_graph_with_plain_unit_names() {
+    // What `terragrunt dag graph` prints run from the units' folder (Terragrunt's own tests).
+    let text = "digraph {\n\t\"app\" ;\n\t\"app\" -> \"vpc\";\n\t\"app\" -> \"db\";\n\t\"db\" ;\n\t\"db\" -> \"vpc\";\n\t\"vpc\" ;\n}\n";
+    let sk = parse(text, "dag.dot").unwrap();
+    assert_eq!(
+        after(&sk),
+        pairs(&[("vpc", &[]), ("db", &["vpc"]), ("app", &["db"])])
+    );
+    assert!(sk.warnings.is_empty(), "{:?}", sk.warnings);
+}
+
+#[test]
+fn terraform_graphs_with_plain_addresses() {
+    // `terraform graph` from Terraform 1.7 on names resources by address alone.
+    let text = "digraph G {\n  rankdir = \"RL\";\n  node [shape = rect, fontname = \"sans-serif\"];\n  \"aws_instance.web\" [label=\"aws_instance.web\"];\n  \"aws_vpc.main\" [label=\"aws_vpc.main\"];\n  \"aws_instance.web\" -> \"aws_vpc.main\";\n}\n";
+    let sk = parse(text, "tf.dot").unwrap();
+    assert_eq!(
+        after(&sk),
+        pairs(&[
+            ("aws_vpc.main", &[]),
+            ("aws_instance.web", &["aws_vpc.main"])
+        ])
+    );
+}
+
+#[test]
+fn a_graph_that_yields_no_step_is_an_error() {
+    let e = |t: &str| parse(t, "g.dot").unwrap_err().to_string();
+    let only_plumbing = "digraph {\n \"[root] var.region\" -> \"[root] provider[\\\"registry.terraform.io/hashicorp/aws\\\"]\";\n}\n";
+    assert!(
+        e(only_plumbing).starts_with("g.dot: the graph has 2 nodes but no managed resource"),
+        "{}",
+        e(only_plumbing)
+    );
+    assert!(e("").starts_with("g.dot: the file is empty"), "{}", e(""));
+    assert!(e("[]").contains("no units in the file"));
+    assert!(e("[{\"type\": \"stack\", \"path\": \"s\"}]").contains("no units in the file"));
+}
+
+#[test]
+fn names_with_escapes_and_many_blocks_of_candidates() {
+    // A quoted name with an escaped quote and a line continuation is one name.
+    let text = "digraph {\n \"x/a\\\"b\" -> \"x/c\";\n \"x/a\\\"b\" -> \"x/c\\\n\";\n}";
+    let sk = parse(text, "g").unwrap();
+    assert_eq!(after(&sk), pairs(&[("c", &[]), ("a-b", &["c"])]));
+    // A chain of 3,000 units, each also depending on the one two below: every second edge is
+    // implied, across many blocks of candidates.
+    let mut big = String::from("digraph {\n");
+    for i in 2..3000 {
+        big.push_str(&format!(
+            " \"u/{i}\" -> \"u/{}\";\n \"u/{i}\" -> \"u/{}\";\n",
+            i - 1,
+            i - 2
+        ));
+    }
+    big.push_str(" \"u/1\" -> \"u/0\";\n}\n");
+    let sk = parse(&big, "g").unwrap();
+    assert_eq!(sk.len(), 3000);
+    assert!(sk.steps().skip(1).all(|s| s.after.len() == 1));
 }
