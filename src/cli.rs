@@ -148,12 +148,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub scenario: Option<String>,
     /// Number of trials.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, default_value_t = 100_000, value_parser = trials_arg)]
     pub trials: u64,
     /// Seed of every random stream; the same plan and seed give the same output.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads, at most 256 [default: one per core]; the output does not depend on it.
+    /// Worker threads, at most 256; 0 (the default) means one per core. The output does not
+    /// depend on it.
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
     /// Dispatch priority when groups or limits are short.
@@ -200,6 +201,45 @@ pub struct WhatIfArgs {
 /// Parses a time such as `24h` for an option.
 fn span_arg(text: &str) -> Result<f64, String> {
     rtosim::duration::parse_span(text).map_err(|e| format!("{e} ({})", e.hint()))
+}
+
+/// Most trials a run takes.
+const MAX_TRIALS: u64 = 100_000_000;
+
+/// Parses a number of trials: `100000`, `100_000`, `100,000`, `100k`, `2m` or `1e5`.
+pub fn trials_arg(text: &str) -> Result<u64, String> {
+    let bad = || {
+        format!(
+            "\"{text}\" is not a number of trials (hint: a whole number from 1 to 100000000, such as 100000, 100_000, 100k or 1e5)"
+        )
+    };
+    let plain: String = text
+        .trim()
+        .chars()
+        .filter(|&c| c != '_' && c != ',')
+        .collect();
+    let (digits, scale) = match plain.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&plain[..i], 1_000.0),
+        Some((i, 'm' | 'M')) => (&plain[..i], 1_000_000.0),
+        _ => (plain.as_str(), 1.0),
+    };
+    if digits.is_empty()
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+'))
+    {
+        return Err(bad());
+    }
+    let value = digits.parse::<f64>().map_err(|_| bad())? * scale;
+    if !(value.is_finite() && value.fract() == 0.0) {
+        return Err(bad());
+    }
+    if !(1.0..=MAX_TRIALS as f64).contains(&value) {
+        return Err(format!(
+            "{text} trials is out of range (hint: from 1 to {MAX_TRIALS})"
+        ));
+    }
+    Ok(value as u64)
 }
 
 /// Parses a probability in (0, 1].
@@ -277,12 +317,13 @@ pub struct CompareArgs {
     )]
     pub policies: Vec<PolicyArg>,
     /// Trials per column.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, default_value_t = 20_000, value_parser = trials_arg)]
     pub trials: u64,
     /// Seed of every random stream, the same for every column.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads, at most 256 [default: one per core]; the output does not depend on it.
+    /// Worker threads, at most 256; 0 (the default) means one per core. The output does not
+    /// depend on it.
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
     /// Print JSON (times in seconds) instead of the table.
@@ -335,4 +376,30 @@ pub struct ReportArgs {
     /// What-if and gate options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trial_counts_are_read_in_the_forms_people_write() {
+        for (text, n) in [
+            ("100000", 100_000),
+            ("100_000", 100_000),
+            ("100,000", 100_000),
+            ("100k", 100_000),
+            ("2M", 2_000_000),
+            ("1e5", 100_000),
+            ("1.5k", 1_500),
+        ] {
+            assert_eq!(trials_arg(text), Ok(n), "{text}");
+        }
+        for text in [
+            "", "abc", "1.5", "0", "-3", "1e9", "1e300", "k", "NaN", "inf",
+        ] {
+            let err = trials_arg(text).expect_err(text);
+            assert!(err.contains("hint:"), "{text}: {err}");
+        }
+    }
 }

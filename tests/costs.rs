@@ -7,6 +7,33 @@ use rtosim::sim::{Policy, RunConfig};
 
 const H: f64 = 3600.0;
 
+/// Two steps on one group, a delay risk on one and a slow-day factor on the other.
+const RISKY: &str = r#"
+[teams]
+ops = 1
+[[step]]
+id = "restore"
+team = "ops"
+duration = { dist = "lognormal", p50 = "2h", p90 = "4h" }
+[[step]]
+id = "sync"
+team = "ops"
+duration = { dist = "pert", min = "30m", mode = "1h", max = "3h" }
+[[step]]
+id = "dns"
+after = ["restore", "sync"]
+duration = { dist = "uniform", min = "10m", max = "30m" }
+[[risk]]
+name = "corrupt"
+p = 0.15
+hits = ["restore"]
+delay = { dist = "lognormal", p50 = "1h", p90 = "3h" }
+[[factor]]
+name = "slow-day"
+multiplier = { dist = "lognormal", p50 = 1.0, p90 = 1.4 }
+applies-to = ["sync"]
+"#;
+
 fn plan(text: &str) -> Plan {
     parse_plan(text, Format::Toml, "test")
         .expect("valid test plan")
@@ -14,12 +41,16 @@ fn plan(text: &str) -> Plan {
 }
 
 fn analysis(plan: &Plan, trials: u64) -> Analysis {
+    analysis_seeded(plan, trials, 5)
+}
+
+fn analysis_seeded(plan: &Plan, trials: u64, seed: u64) -> Analysis {
     let options = RunOptions {
         scenario: None,
         policy: Policy::Lft,
         config: RunConfig {
             trials,
-            seed: 5,
+            seed,
             threads: 0,
         },
         record_starts: false,
@@ -49,38 +80,11 @@ fn a_single_delay_risk_costs_exactly_its_delay_at_p90() {
     assert!(m.low <= 0.1 * H && 0.1 * H <= m.high, "{m:?}");
 }
 
-/// On continuous durations the what-if runs use fewer trials than the base run; the cost
-/// they report must then cover what a run on every trial gives, and stay within 2 minutes or
-/// 2% of P90.
+/// On continuous durations the what-if runs use fewer trials than the base run; their P90
+/// interval then stays within 2 minutes or 2% of P90, and near what a run on every trial gives.
 #[test]
-fn costs_on_fewer_trials_cover_the_full_trial_value() {
-    let p = plan(
-        r#"
-[teams]
-ops = 1
-[[step]]
-id = "restore"
-team = "ops"
-duration = { dist = "lognormal", p50 = "2h", p90 = "4h" }
-[[step]]
-id = "sync"
-team = "ops"
-duration = { dist = "pert", min = "30m", mode = "1h", max = "3h" }
-[[step]]
-id = "dns"
-after = ["restore", "sync"]
-duration = { dist = "uniform", min = "10m", max = "30m" }
-[[risk]]
-name = "corrupt"
-p = 0.15
-hits = ["restore"]
-delay = { dist = "lognormal", p50 = "1h", p90 = "3h" }
-[[factor]]
-name = "slow-day"
-multiplier = { dist = "lognormal", p50 = 1.0, p90 = 1.4 }
-applies-to = ["sync"]
-"#,
-    );
+fn costs_on_fewer_trials_stay_within_the_tolerance() {
+    let p = plan(RISKY);
     let trials = 100_000;
     let a = analysis(&p, trials);
     let p90 = a.summary.rto_seconds.p90;
@@ -98,14 +102,14 @@ applies-to = ["sync"]
         assert!(cost.trials < trials, "{name}: {} trials", cost.trials);
         let i = cost.cost_p90_interval_seconds;
         assert!((i.high - i.low) / 2.0 <= tolerance, "{name}: {i:?}");
-        // The same cost on every trial: a paired run of the whole sample.
+        // A 95% interval misses now and then; how often it covers the full-trial value is
+        // checked over many seeds below. Here: it is near it.
         let without = p.without_named(name).expect("named");
-        let mut base = a.run.outcomes.clone();
-        base.truncate(trials as usize);
-        let exact = full_cost(&base, &without, &scenario, &full);
+        let exact = full_cost(&a.run.outcomes, &without, &scenario, &full);
+        let gap = (exact - cost.cost_p90_seconds).abs();
         assert!(
-            i.low <= exact && exact <= i.high,
-            "{name}: full-trial P90 cost {exact} outside {i:?}"
+            gap <= 2.0 * (i.high - i.low),
+            "{name}: full-trial P90 cost {exact} far from {i:?}"
         );
     }
 }
@@ -146,4 +150,25 @@ fn removing_nothing_costs_nothing() {
         cost.cost_p90_interval_seconds.low,
         cost.cost_p90_interval_seconds.high
     );
+}
+
+/// Over many seeds, the what-if interval (on the first 10,000 trials) covers the cost measured
+/// on all 40,000 trials about 95% of the time. The count is binomial: with a true coverage of
+/// 95% or more, fewer than 32 of 40 happens with probability below 0.001.
+#[test]
+fn cost_intervals_cover_the_full_trial_cost_across_seeds() {
+    let p = plan(RISKY);
+    let scenario = p.default_scenario();
+    let without = p.without_named("corrupt").expect("named");
+    let (seeds, trials) = (40, 40_000);
+    let mut covered = 0;
+    for seed in 0..seeds {
+        let a = analysis_seeded(&p, trials, 100 + seed);
+        let cost = a.summary.chaos.risks[0].cost;
+        assert_eq!(cost.trials, 10_000);
+        let exact = full_cost(&a.run.outcomes, &without, &scenario, &a.config);
+        let i = cost.cost_p90_interval_seconds;
+        covered += u32::from(i.low <= exact && exact <= i.high);
+    }
+    assert!(covered >= 32, "covered {covered} of {seeds}");
 }

@@ -30,7 +30,7 @@ pub use summary::{
     Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats,
     TargetStats, TeamStats,
 };
-pub use text::render_text;
+pub use text::{render_text, signed_coefficient};
 
 /// The report as pretty-printed JSON.
 pub fn render_json(report: &SimReport) -> String {

@@ -87,8 +87,8 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
     ));
     match &r.target {
         Some(t) => out.push(format!(
-            "There is a {} chance of meeting the {} objective.",
-            percent(t.probability_met),
+            "There is {} chance of meeting the {} objective.",
+            with_article(&percent(t.probability_met)),
             format_span(t.rto_seconds)
         )),
         None => out.push(
@@ -145,6 +145,15 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
     out
 }
 
+/// A figure with its indefinite article as it is read aloud: "an 82%", "an 11%", "a 60%".
+fn with_article(figure: &str) -> String {
+    let spoken_with_vowel = figure.starts_with('8')
+        || ["11", "18"].iter().any(|p| {
+            figure.starts_with(p) && !figure[2..].starts_with(|c: char| c.is_ascii_digit())
+        });
+    format!("{} {figure}", if spoken_with_vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +175,17 @@ mod tests {
         };
         let a = analyse(&plan, &options, Wants::default(), &|_| {}).unwrap();
         narrative(&a.summary, None)
+    }
+
+    #[test]
+    fn figures_take_the_article_they_are_read_with() {
+        assert_eq!(with_article("82%"), "an 82%");
+        assert_eq!(with_article("8%"), "an 8%");
+        assert_eq!(with_article("11%"), "an 11%");
+        assert_eq!(with_article("18.5%"), "an 18.5%");
+        assert_eq!(with_article("110%"), "a 110%");
+        assert_eq!(with_article("60%"), "a 60%");
+        assert_eq!(with_article("100%"), "a 100%");
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub fn steps(r: &SimReport) -> Table {
                 s.team.clone().unwrap_or_else(|| "-".into()),
                 pct1(s.criticality),
                 if s.cruciality.is_finite() {
-                    format!("{:+.2}", s.cruciality)
+                    super::signed_coefficient(s.cruciality)
                 } else {
                     "-".into()
                 },

@@ -118,7 +118,7 @@ pub fn render_text(r: &SimReport) -> String {
                     s.id.clone(),
                     s.team.clone().unwrap_or_else(|| "-".into()),
                     pct(s.criticality),
-                    format!("{:+.2}", s.cruciality),
+                    signed_coefficient(s.cruciality),
                     span(s.finish_seconds.p50),
                     span(s.finish_seconds.p90),
                 ]
@@ -163,4 +163,14 @@ pub fn render_text(r: &SimReport) -> String {
     }
     out.push_str(&super::render_chaos_text(&r.chaos));
     out
+}
+
+/// A correlation with its sign and two decimals; one that rounds to zero prints `0.00`, never
+/// `-0.00`.
+pub fn signed_coefficient(x: f64) -> String {
+    if x.abs() < 0.005 {
+        "0.00".to_string()
+    } else {
+        format!("{x:+.2}")
+    }
 }

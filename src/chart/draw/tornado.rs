@@ -156,7 +156,7 @@ pub fn tornado<DB: DrawingBackend>(
             [(a, y - bar_h), (b, y + bar_h)],
             PRIMARY.filled(),
         ))?;
-        let value = format!("{:+.2}", d.cruciality);
+        let value = crate::report::signed_coefficient(d.cruciality);
         let vw = measure(root, &value, &tick)?.0;
         if d.cruciality >= 0.0 {
             text(

@@ -59,7 +59,7 @@ fn short(name: &str) -> String {
 /// The label of one driver.
 fn label(d: &P90Driver) -> String {
     match d.kind {
-        "step" => format!("step {} (automate)", short(&d.name)),
+        "step" => format!("step {} (if always fast)", short(&d.name)),
         "risk" | "factor" => format!("{} {}", d.kind, short(&d.name)),
         "handoff" => "hand-offs between teams".to_string(),
         "shifts" => "shift rests".to_string(),
@@ -127,7 +127,11 @@ mod tests {
         let labels: Vec<&str> = s.bars.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(
             labels,
-            ["risk corrupt-backup", "step dns (automate)", "shift rests"]
+            [
+                "risk corrupt-backup",
+                "step dns (if always fast)",
+                "shift rests"
+            ]
         );
         let values: Vec<&str> = s.bars.iter().map(|b| b.value.as_str()).collect();
         assert_eq!(values, ["+50 m", "+35 m", "+35 m"]);
@@ -147,7 +151,8 @@ mod tests {
         assert_eq!(s.bars.len(), TOP_P90_DRIVERS);
         assert_eq!(s.bars[0].value, "+20 m");
         assert_eq!(s.bars[11].value, "+9 m");
-        let name = &s.bars[0].label["step ".len()..s.bars[0].label.len() - " (automate)".len()];
+        let name =
+            &s.bars[0].label["step ".len()..s.bars[0].label.len() - " (if always fast)".len()];
         assert_eq!(name.chars().count(), NAME_MAX);
         assert!(name.ends_with('…') && long.starts_with(name.trim_end_matches('…')));
     }
