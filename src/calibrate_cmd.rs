@@ -35,8 +35,8 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
             );
         }
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
+        let text = rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
+            .map_err(|e| InputError(e.to_string()))?;
         let imported = drill_csv::parse(&text, &name)?;
         for w in &imported.warnings {
             eprintln!("warning: {w}");

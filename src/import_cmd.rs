@@ -90,10 +90,11 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
     }
 }
 
+/// Reads an imported file through the shared reader: capped, byte-order marks decoded, bad
+/// bytes placed by line and column.
 fn read(path: &PathBuf) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
+        .map_err(|e| InputError(e.to_string()).into())
 }
 
 fn warn(warnings: &[ImportWarning]) {

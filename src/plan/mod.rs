@@ -89,32 +89,34 @@ fn render_all(path: &Path, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// Reads and validates a plan file.
+/// Reads and validates a plan file (through [`crate::input::read_text`]: at most
+/// [`crate::input::PLAN_LIMIT`] bytes, UTF-8 or UTF-16 with a byte-order mark).
 pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
-    let bytes = std::fs::read(path).map_err(|source| PlanError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let default_name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plan".to_string());
     let invalid = |diagnostics| PlanError::Invalid {
         path: path.to_path_buf(),
         diagnostics,
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        invalid(vec![
-            Diagnostic::error(
-                KeyPath::root(),
-                format!(
-                    "the file is not UTF-8 text (bad byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-            .with_hint("plans are TOML or JSON text files"),
-        ])
-    })?;
+    let text = match crate::input::read_text(path, crate::input::PLAN_LIMIT) {
+        Ok(text) => text,
+        Err(crate::input::ReadError::Io { error, .. }) => {
+            return Err(PlanError::Io {
+                path: path.to_path_buf(),
+                source: error,
+            });
+        }
+        Err(e) => {
+            let mut d = Diagnostic::error(KeyPath::root(), e.message());
+            d.hint = e.hint().map(str::to_string);
+            d.location = e
+                .line_column()
+                .map(|(line, column)| Location { line, column });
+            return Err(invalid(vec![d]));
+        }
+    };
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_string());
     let base = path.parent().unwrap_or(Path::new(""));
     parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
         timings::read_timings(base, patterns)
