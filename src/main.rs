@@ -201,9 +201,10 @@ fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 fn load(path: &Path) -> Result<LoadedPlan> {
     let loaded = load_plan(path)?;
     let file = path.display().to_string();
-    for w in &loaded.warnings {
-        eprint!("{}", w.render(&file));
-    }
+    eprint!(
+        "{}",
+        rtosim::plan::render_diagnostics(&file, &loaded.warnings)
+    );
     Ok(loaded)
 }
 

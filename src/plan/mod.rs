@@ -72,18 +72,44 @@ pub enum PlanError {
     },
 }
 
+/// The most errors, and apart from them the most warnings, printed for one plan: a plan with
+/// thousands of problems has a few causes, which the first ones show, and printing every one
+/// once made a 50,000-error plan print 10 MB.
+pub const MAX_SHOWN: usize = 200;
+
+/// Renders diagnostics for a terminal, naming `file`: errors first, then warnings, at most
+/// [`MAX_SHOWN`] of each, each group followed by one line counting those left out.
+pub fn render_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (severity, noun) in [(Severity::Error, "error"), (Severity::Warning, "warning")] {
+        let group = diagnostics.iter().filter(|d| d.severity == severity);
+        let mut total = 0;
+        for d in group {
+            total += 1;
+            if total <= MAX_SHOWN {
+                out.push_str(&d.render(file));
+            }
+        }
+        if total > MAX_SHOWN {
+            out.push_str(&format!(
+                "... and {} more {noun}s (the first {MAX_SHOWN} are shown)\n",
+                total - MAX_SHOWN
+            ));
+        }
+    }
+    out
+}
+
 fn render_all(path: &Path, diagnostics: &[Diagnostic]) -> String {
     let file = path.display().to_string();
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&d.render(&file));
-    }
+    let mut out = render_diagnostics(&file, diagnostics);
     out.push_str(&format!(
-        "{file}: {errors} error{} found; the plan was not used",
+        "{}: {errors} error{} found; the plan was not used",
+        crate::text::escape_control(&file),
         if errors == 1 { "" } else { "s" }
     ));
     out

@@ -9,8 +9,13 @@ use crate::sim::{Model, Policy, deterministic};
 /// The deterministic critical path of the whole plan on mean durations, ignoring teams and
 /// limits: its length and its steps (plan indices).
 pub fn plan_critical_path(plan: &Plan) -> (f64, Vec<usize>) {
-    let model = Model::compile(plan, &plan.everything_lost(), Policy::Lft);
-    let (len, path) = super::critical_path(&model);
+    critical_path_in_plan(&Model::compile(plan, &plan.everything_lost(), Policy::Lft))
+}
+
+/// [`plan_critical_path`] of an already compiled model of the whole plan (compiling a
+/// 100,000-step plan takes a noticeable share of `check`, so it is done once).
+fn critical_path_in_plan(model: &Model) -> (f64, Vec<usize>) {
+    let (len, path) = super::critical_path(model);
     (
         len,
         path.into_iter()
@@ -80,7 +85,8 @@ pub fn render_check(plan: &Plan) -> String {
     if let Some(t) = plan.rto_target {
         let _ = writeln!(out, "  objective  {}", format_span(t));
     }
-    let (len, path) = plan_critical_path(plan);
+    let model = Model::compile(plan, &plan.everything_lost(), Policy::Lft);
+    let (len, path) = critical_path_in_plan(&model);
     let _ = writeln!(
         out,
         "\nCritical path on mean durations, every system lost, unlimited people: {} over {} steps",
@@ -94,7 +100,6 @@ pub fn render_check(plan: &Plan) -> String {
         .join(" -> ");
     let _ = writeln!(out, "  {chain}");
     if !plan.teams.is_empty() || !plan.limits.is_empty() {
-        let model = Model::compile(plan, &plan.everything_lost(), Policy::Lft);
         let det = deterministic(&model);
         let _ = writeln!(
             out,

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::dist::Dist;
+use crate::duration::parse_span;
 use crate::plan::diag::{Diagnostic, KeyPath, did_you_mean};
 use crate::plan::wire::{DistWire, DurationWire};
 
@@ -23,8 +24,9 @@ impl Checker {
         who: &str,
     ) -> Option<Dist> {
         match wire {
-            DurationWire::Fixed(text) => self
-                .time(path, text, &format!("{who} duration"))
+            DurationWire::Fixed(text) => parse_span(text)
+                .ok()
+                .or_else(|| self.time(path, text, &format!("{who} duration")))
                 .map(Dist::Fixed),
             DurationWire::Dist(d) => self.dist(path, d, who),
         }
@@ -99,9 +101,13 @@ impl Checker {
         if !ok {
             return None;
         }
-        let mut t = |key: &str, text: &Option<String>| -> Option<f64> {
+        let mut t = |key: &'static str, text: &Option<String>| -> Option<f64> {
             let text = text.as_deref()?;
-            self.time(path.key(key), text, &format!("{who} {key}"))
+            // The path and the label are built only for an error: this runs for every
+            // parameter of every step.
+            parse_span(text)
+                .ok()
+                .or_else(|| self.time(path.key(key), text, &format!("{who} {key}")))
         };
         let dist = match family {
             "uniform" => {

@@ -99,7 +99,7 @@ impl Checker {
                     ok = false;
                     self.push(
                         Diagnostic::error(
-                            dpath.key(key),
+                            dpath.key(*key),
                             format!("`{key}` does not apply to a recorded distribution (step \"{id}\")"),
                         )
                         .with_hint("a recorded distribution takes only model = \"fitted\" or \"empirical\"; its values come from the timings files"),
@@ -207,9 +207,11 @@ impl Checker {
             .map(|(step, a)| (step.clone(), a.len(), a[0].source.clone()))
             .collect();
         for (step, n, source) in unknown {
-            let hint = did_you_mean(&step, ids.iter().map(String::as_str)).unwrap_or_else(|| {
-                "rename the step in the drill log, or add the step to the plan".to_string()
-            });
+            let hint = self
+                .suggest(&step, ids.iter().map(String::as_str))
+                .unwrap_or_else(|| {
+                    "rename the step in the drill log, or add the step to the plan".to_string()
+                });
             self.push(
                 Diagnostic::warning(
                     KeyPath::root().key("timings"),
