@@ -90,13 +90,24 @@ fn is_unsafe(c: char) -> bool {
         )
 }
 
-/// Pushes the escaped form of an unsafe character.
+/// The visible escape of one character that must not reach a terminal as it is (see
+/// [`escape_control`] for which and how), or `None` for a character that is safe.
+pub fn escape_char(c: char) -> Option<String> {
+    if !is_unsafe(c) {
+        return None;
+    }
+    Some(match c {
+        '\n' => "\\n".to_string(),
+        '\r' => "\\r".to_string(),
+        '\t' => "\\t".to_string(),
+        c => format!("\\u{{{:x}}}", c as u32),
+    })
+}
+
 fn push_escaped(out: &mut String, c: char) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    match escape_char(c) {
+        Some(escaped) => out.push_str(&escaped),
+        None => out.push(c),
     }
 }
 

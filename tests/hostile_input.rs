@@ -151,3 +151,54 @@ fn timings_files_in_utf16_are_read() {
         stdout(&out)
     );
 }
+
+/// Whether the text holds a character that could steer a terminal.
+fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[test]
+fn control_characters_from_a_plan_never_reach_the_terminal() {
+    let plan = PlanFile::new(
+        "[[step]]\nid = \"a\"\nafter = [\"b\\u001b[31mred\\u0007\"]\nduration = \"1h\"\n",
+    );
+    let out = rtosim(&["check", plan.arg()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!has_control(&err), "{err:?}");
+    assert!(err.contains("\"b\\u{1b}[31mred\\u{7}\""), "{err}");
+
+    // A newline in a value cannot fake a line of output either.
+    let plan =
+        PlanFile::new("[[step]]\nid = \"a\"\nafter = [\"x\\nerror: forged\"]\nduration = \"1h\"\n");
+    let err = stderr(&rtosim(&["check", plan.arg()]));
+    assert!(!err.contains("\nerror: forged"), "{err}");
+    assert!(err.contains("x\\nerror: forged"), "{err}");
+
+    let plan = PlanFile::new(
+        "name = \"p\\u001b]0;owned\\u0007\"\n[[step]]\nid = \"a\"\nname = \"x\\u001b[31mred\\u009b\"\nduration = \"1h\"\n",
+    );
+    let out = rtosim(&["graph", plan.arg()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dot = stdout(&out);
+    assert!(!has_control(&dot), "{dot:?}");
+    // The backslash is doubled so that Graphviz shows the escape as written.
+    assert!(dot.contains("x\\\\u{1b}[31mred\\\\u{9b}"), "{dot}");
+    assert!(
+        dot.contains("digraph \"p\\\\u{1b}]0;owned\\\\u{7}\""),
+        "{dot}"
+    );
+}
+
+#[test]
+fn csv_cells_that_would_run_as_formulas_are_quoted() {
+    let plan = PlanFile::new(
+        "[teams]\nops = 1\n[[step]]\nid = \"a\"\nname = \"=cmd|' /C calc'!A0\"\nteam = \"ops\"\nduration = \"1h\"\n[[step]]\nid = \"b\"\nname = \"@SUM(A1)\"\nafter = [\"a\"]\nteam = \"ops\"\nduration = \"1h\"\n",
+    );
+    let out = rtosim(&["runsheet", plan.arg(), "--format", "csv", "--trials", "200"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+    assert!(csv.contains(",'@SUM(A1),"), "{csv}");
+    assert!(!csv.contains(",=cmd"), "{csv}");
+}

@@ -75,6 +75,8 @@ impl fmt::Display for ImportWarning {
     }
 }
 
+/// One line for a terminal: names and values quoted from a log are shown with their control
+/// characters escaped (see [`crate::text::escape_control`]).
 fn render(file: &str, line: Option<u64>, message: &str, hint: Option<&str>) -> String {
     let mut out = match line {
         Some(line) => format!("{file}:{line}: {message}"),
@@ -83,7 +85,7 @@ fn render(file: &str, line: Option<u64>, message: &str, hint: Option<&str>) -> S
     if let Some(hint) = hint {
         out.push_str(&format!(" (hint: {hint})"));
     }
-    out
+    crate::text::escape_control(&out).into_owned()
 }
 
 /// Observations read from one file, with the lines skipped on the way.

@@ -95,7 +95,7 @@ pub fn observations_csv(observations: &[Observation]) -> Result<String, csv::Err
     w.write_record(COLUMNS)?;
     for o in observations {
         let ts = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
-        w.write_record([
+        let record = [
             o.step.as_str(),
             &ts(o.started),
             &ts(o.ended),
@@ -103,7 +103,9 @@ pub fn observations_csv(observations: &[Observation]) -> Result<String, csv::Err
             o.outcome.as_str(),
             o.drill.as_deref().unwrap_or(""),
             o.source.as_str(),
-        ])?;
+        ];
+        // Labels and paths come from logs: a spreadsheet must not run one as a formula.
+        w.write_record(record.map(|f| crate::text::csv_cell(f).into_owned()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -132,7 +132,9 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic for a terminal, naming `file`:
+    /// Renders the diagnostic for a terminal, naming `file`. Messages quote names and values
+    /// from the plan, so control characters in them (ESC, BEL, a newline that would fake a
+    /// line of output) are shown escaped, by [`crate::text::escape_control`]:
     ///
     /// ```text
     /// error: step "orders-db" depends on unknown step or system "vpcc"
@@ -144,14 +146,19 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{level}: {}\n", self.message);
+        let safe = crate::text::escape_control;
+        let file = safe(file);
+        let mut out = format!("{level}: {}\n", safe(&self.message));
         match (self.location, self.path.0.is_empty()) {
             (Some(loc), _) => out.push_str(&format!("  --> {file}:{}:{}\n", loc.line, loc.column)),
-            (None, false) => out.push_str(&format!("  --> {file} (at {})\n", self.path)),
+            (None, false) => {
+                let path = self.path.to_string();
+                out.push_str(&format!("  --> {file} (at {})\n", safe(&path)));
+            }
             (None, true) => out.push_str(&format!("  --> {file}\n")),
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("  = hint: {hint}\n"));
+            out.push_str(&format!("  = hint: {}\n", safe(hint)));
         }
         out
     }
