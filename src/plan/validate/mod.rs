@@ -22,9 +22,9 @@ const MAX_STEPS_FOR_REDUNDANCY: usize = 20_000;
 /// for hands-on work that partly parallelises.
 pub const DEFAULT_SIZE_ELASTICITY: f64 = 0.5;
 /// Retry counts beyond this are typos; they would also make trials needlessly slow.
-const MAX_RETRIES: i64 = 1_000;
-/// Team and limit sizes beyond this are typos.
-pub(crate) const MAX_COUNT: i64 = 100_000;
+pub const MAX_RETRIES: i64 = 1_000;
+/// Team and limit sizes (groups, size, crew, uses, limits) beyond this are typos.
+pub const MAX_COUNT: i64 = 100_000;
 /// Did-you-mean suggestions computed per plan (each compares a name with every candidate, so
 /// a plan with thousands of unknown names would otherwise take time quadratic in its size);
 /// more problems than this are not all shown anyway (see `plan::MAX_SHOWN`).
@@ -161,7 +161,21 @@ impl Checker {
         let rto_target = wire
             .rto_target
             .as_deref()
-            .and_then(|t| self.time(root.key("rto-target"), t, "rto-target"));
+            .and_then(|t| self.time(root.key("rto-target"), t, "rto-target"))
+            .filter(|&t| {
+                // A zero objective is always missed ("met in 0.0%"): a typo, not a target.
+                let positive = t > 0.0;
+                if !positive {
+                    self.push(
+                        Diagnostic::error(
+                            root.key("rto-target"),
+                            "rto-target must be longer than 0s",
+                        )
+                        .with_hint("the objective is the time recovery must finish within, such as \"24h\"; leave rto-target out for none"),
+                    );
+                }
+                positive
+            });
         let size_elasticity = match wire.size_elasticity {
             Some(e) => self
                 .elasticity(root.key("size-elasticity"), e, "size-elasticity")
