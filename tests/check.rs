@@ -105,3 +105,12 @@ fn steps_without_recorded_timings_are_summarised_in_one_warning() {
         "{text}"
     );
 }
+
+#[test]
+fn heavy_tails_are_warned_with_their_figures() {
+    let out = rtosim(&["check", "tests/fixtures/warn/heavy-tails.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("\"sound\""), "{err}");
+    insta::assert_snapshot!("heavy-tails-stderr", err);
+}

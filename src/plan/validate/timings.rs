@@ -192,6 +192,7 @@ impl Checker {
         });
         recorded.retry_from_failures = retry.is_some();
         let dist = model.dist.clone();
+        self.heavy_tail(dpath, &dist, &format!("step \"{id}\""));
         recorded.model = Some(model);
         (Some(dist), Some(recorded), retry)
     }
