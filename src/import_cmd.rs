@@ -8,7 +8,7 @@
     reason = "the binary is where warnings reach the user"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -92,7 +92,7 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
 
 /// Reads an imported file through the shared reader: capped, byte-order marks decoded, bad
 /// bytes placed by line and column.
-fn read(path: &PathBuf) -> Result<String> {
+fn read(path: &Path) -> Result<String> {
     rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
         .map_err(|e| InputError(e.to_string()).into())
 }

@@ -9,6 +9,8 @@
 //!
 //! The one test that always runs checks the cap on the error list on a small plan.
 
+#![expect(clippy::print_stdout, reason = "the benchmarks report their figures")]
+
 mod common;
 
 use std::fmt::Write as _;

@@ -13,6 +13,11 @@
 //!
 //! `PROPTEST_CASES` overrides the number of cases of both.
 
+#![expect(
+    clippy::print_stderr,
+    reason = "the fuzz run reports its cases and peak memory"
+)]
+
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
