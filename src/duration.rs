@@ -26,15 +26,44 @@ pub enum SpanError {
     #[error("\"{0}\" is not a time")]
     Malformed(String),
     /// A time too large to be meaningful (more than 100 years).
-    #[error("\"{0}\" is too long (more than 100 years)")]
+    #[error("\"{0}\" is too long: times run from 0s up to 100 years")]
     TooLarge(String),
 }
 
 impl SpanError {
     /// A hint on how to write a time, shown under the error.
     pub fn hint(&self) -> &'static str {
-        "write a time as a number and a unit, such as \"90s\", \"20m\", \"1h30m\" or \"2d\""
+        match self {
+            SpanError::TooLarge(_) => {
+                "a recovery step or objective of more than 100 years is a typo; check the number and its unit"
+            }
+            _ => {
+                "write a time as a number and a unit, such as \"90s\", \"20m\", \"1h30m\" or \"2d\""
+            }
+        }
     }
+}
+
+/// The length of the number at the start of `text`: digits and points, then an exponent
+/// (`e3`, `E-2`) when one follows, so `1e300h` is read as a (too large) number of hours
+/// rather than a number followed by the unit `e`.
+fn number_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut n = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || *b == b'.'))
+        .unwrap_or(bytes.len());
+    if n > 0 && matches!(bytes.get(n), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(n + 1), Some(b'+' | b'-')));
+        let digits = bytes[(n + 1 + sign).min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits > 0 {
+            n += 1 + sign + digits;
+        }
+    }
+    n
 }
 
 /// Longest accepted span: anything beyond a century is a typo, and it keeps arithmetic finite.
@@ -54,9 +83,7 @@ pub fn parse_span(text: &str) -> Result<f64, SpanError> {
     let mut rest = trimmed;
     while !rest.is_empty() {
         rest = rest.trim_start();
-        let number_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let number_len = number_len(rest);
         if number_len == 0 {
             return Err(SpanError::Malformed(trimmed.to_string()));
         }
@@ -188,6 +215,25 @@ mod tests {
         assert!(matches!(
             parse_span("99999999999999999999999d"),
             Err(SpanError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn scientific_notation_is_a_number_not_a_unit() {
+        assert_eq!(parse_span("1.5e3s"), Ok(1_500.0));
+        assert_eq!(parse_span("2E1m"), Ok(1_200.0));
+        assert_eq!(parse_span("1e-1h"), Ok(360.0));
+        let e = parse_span("1e300h").unwrap_err();
+        assert_eq!(e, SpanError::TooLarge("1e300h".to_string()));
+        assert_eq!(
+            e.to_string(),
+            "\"1e300h\" is too long: times run from 0s up to 100 years"
+        );
+        assert!(matches!(parse_span("1e999d"), Err(SpanError::TooLarge(_))));
+        // An `e` with no digits after it is still a unit, and an unknown one.
+        assert!(matches!(
+            parse_span("1ex"),
+            Err(SpanError::UnknownUnit { .. })
         ));
     }
 

@@ -5,7 +5,8 @@
 //! steps and teams that drive it, and reports for the people who must act on it.
 //!
 //! The library is pure: [`plan`] parses and validates, [`sim`] simulates, [`stats`] summarises,
-//! [`report`] renders and [`chart`] draws. Only [`plan::load_plan`] and the output writers touch files.
+//! [`report`] renders and [`chart`] draws. Only [`input::read_text`] (every file read) and the
+//! output writers touch files; [`text`] holds the helpers that make untrusted strings safe to show.
 
 pub mod analysis;
 pub mod calibrate;
@@ -16,6 +17,7 @@ pub mod duration;
 pub mod fit;
 pub mod gate;
 pub mod import;
+pub mod input;
 pub mod output;
 pub mod plan;
 pub mod report;
@@ -23,6 +25,7 @@ pub mod runsheet;
 pub mod sim;
 pub mod staff;
 pub mod stats;
+pub mod text;
 
 /// Documented process exit codes of the `rtosim` binary.
 pub mod exit {

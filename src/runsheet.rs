@@ -380,7 +380,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
     ])?;
     for s in &sheet.steps {
         let groups: Vec<String> = s.groups.iter().map(u32::to_string).collect();
-        w.write_record([
+        let record = [
             s.order.to_string(),
             s.team.clone().unwrap_or_default(),
             groups.join("+"),
@@ -396,7 +396,9 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             format!("{:.0}", s.start.p90),
             format!("{:.0}", s.finish.p50),
             format!("{:.0}", s.finish.p90),
-        ])?;
+        ];
+        // Names come from the plan: a spreadsheet must not run one as a formula.
+        w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8"))

@@ -83,3 +83,34 @@ fn every_bundled_scenario_is_checked() {
     }
     assert!(checked >= 3, "the bundled scenarios are missing");
 }
+
+#[test]
+fn steps_without_recorded_timings_are_summarised_in_one_warning() {
+    let mut text = String::from("timings = [\"drill.csv\"]\n[[step]]\nid = \"timed\"\n");
+    for i in 0..7 {
+        text.push_str(&format!("[[step]]\nid = \"e{i}\"\nduration = \"10m\"\n"));
+    }
+    let plan = common::PlanFile::new(&text);
+    std::fs::write(
+        plan.out("drill.csv"),
+        "step,duration\ntimed,10m\ntimed,12m\ntimed,11m\n",
+    )
+    .unwrap();
+    let out = rtosim(&["check", plan.arg()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.matches("no recorded timings").count(), 1, "{text}");
+    assert!(
+        text.contains("warning: 7 steps have no recorded timings, so their durations are estimates: e0, e1, e2, e3, e4 and 2 more"),
+        "{text}"
+    );
+}
+
+#[test]
+fn heavy_tails_are_warned_with_their_figures() {
+    let out = rtosim(&["check", "tests/fixtures/warn/heavy-tails.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("\"sound\""), "{err}");
+    insta::assert_snapshot!("heavy-tails-stderr", err);
+}

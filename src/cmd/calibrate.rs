@@ -37,8 +37,8 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
             );
         }
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError(format!("cannot read {name}: {e}")))?;
+        let text = rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
+            .map_err(|e| InputError(e.to_string()))?;
         // Every bad line of every file, and every unknown step, is reported at once.
         let imported = match drill_csv::parse(&text, &name) {
             Ok(imported) => imported,

@@ -8,7 +8,7 @@
     reason = "the binary is where warnings reach the user"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -112,12 +112,11 @@ pub fn run(cmd: ImportCommand) -> Result<i32> {
     }
 }
 
-fn read(path: &PathBuf) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    // Valid UTF-8 (the usual case) is taken as is: a lossy copy would double a large file.
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+/// Reads an imported file through the shared reader: capped, byte-order marks decoded, bad
+/// bytes placed by line and column.
+fn read(path: &Path) -> Result<String> {
+    rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
+        .map_err(|e| InputError(e.to_string()).into())
 }
 
 fn warn(warnings: &[ImportWarning]) {

@@ -54,9 +54,10 @@ pub(crate) fn run(command: Command) -> Result<i32> {
 fn load(path: &Path) -> Result<LoadedPlan> {
     let loaded = load_plan(path)?;
     let file = path.display().to_string();
-    for w in &loaded.warnings {
-        eprint!("{}", w.render(&file));
-    }
+    eprint!(
+        "{}",
+        rtosim::plan::render_diagnostics(&file, &loaded.warnings)
+    );
     Ok(loaded)
 }
 

@@ -154,6 +154,8 @@ impl fmt::Display for ImportWarning {
     }
 }
 
+/// One line for a terminal: names and values quoted from a log are shown with their control
+/// characters escaped (see [`crate::text::escape_control`]).
 fn render(
     file: &str,
     line: Option<u64>,
@@ -169,7 +171,7 @@ fn render(
     if let Some(hint) = hint {
         out.push_str(&format!(" (hint: {hint})"));
     }
-    out
+    crate::text::escape_control(&out).into_owned()
 }
 
 /// Observations read from one file, with the lines skipped on the way.

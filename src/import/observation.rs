@@ -119,7 +119,7 @@ impl CsvWriter {
     /// Writes one observation.
     pub fn write(&mut self, o: &Observation) -> Result<(), csv::Error> {
         let ts = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
-        self.w.write_record([
+        let record = [
             o.step.as_str(),
             &ts(o.started),
             &ts(o.ended),
@@ -127,7 +127,10 @@ impl CsvWriter {
             o.outcome.as_str(),
             o.drill.as_deref().unwrap_or(""),
             o.source.as_str(),
-        ])
+        ];
+        // Labels and paths come from logs: a spreadsheet must not run one as a formula.
+        self.w
+            .write_record(record.map(|f| crate::text::csv_cell(f).into_owned()))
     }
 
     /// The CSV text.

@@ -4,6 +4,7 @@
 //! resolves it to a line and column in the source text, so the validator stays independent of
 //! the file format.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// How serious a diagnostic is.
@@ -19,8 +20,9 @@ pub enum Severity {
 /// One segment of a path into the plan document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
-    /// A table key.
-    Key(String),
+    /// A table key: borrowed for the format's own keys (`step`, `after`), so building a path
+    /// for every step costs no string copies; owned for user-chosen keys such as team names.
+    Key(Cow<'static, str>),
     /// An array index.
     Index(usize),
 }
@@ -35,16 +37,18 @@ impl KeyPath {
         KeyPath(Vec::new())
     }
 
-    /// This path extended by a key.
-    pub fn key(&self, key: &str) -> KeyPath {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.to_string()));
+    /// This path extended by a key: a `&'static str` of the format, or a `String`.
+    pub fn key(&self, key: impl Into<Cow<'static, str>>) -> KeyPath {
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(Seg::Key(key.into()));
         KeyPath(segs)
     }
 
     /// This path extended by an index.
     pub fn index(&self, index: usize) -> KeyPath {
-        let mut segs = self.0.clone();
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
         segs.push(Seg::Index(index));
         KeyPath(segs)
     }
@@ -73,24 +77,12 @@ pub struct Location {
 }
 
 impl Location {
-    /// The location of a byte offset in `text`.
+    /// The location of a byte offset in `text`. This indexes the whole text for one offset:
+    /// to place many, build one [`crate::text::LineIndex`].
     pub fn of_offset(text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Location {
-            line,
-            column: before[line_start..].chars().count() + 1,
-        }
+        let (line, column) = crate::text::LineIndex::new(text).line_column(offset);
+        Location { line, column }
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// One problem found in a plan.
@@ -140,7 +132,9 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic for a terminal, naming `file`:
+    /// Renders the diagnostic for a terminal, naming `file`. Messages quote names and values
+    /// from the plan, so control characters in them (ESC, BEL, a newline that would fake a
+    /// line of output) are shown escaped, by [`crate::text::escape_control`]:
     ///
     /// ```text
     /// error: step "orders-db" depends on unknown step or system "vpcc"
@@ -152,14 +146,19 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{level}: {}\n", self.message);
+        let safe = crate::text::escape_control;
+        let file = safe(file);
+        let mut out = format!("{level}: {}\n", safe(&self.message));
         match (self.location, self.path.0.is_empty()) {
             (Some(loc), _) => out.push_str(&format!("  --> {file}:{}:{}\n", loc.line, loc.column)),
-            (None, false) => out.push_str(&format!("  --> {file} (at {})\n", self.path)),
+            (None, false) => {
+                let path = self.path.to_string();
+                out.push_str(&format!("  --> {file} (at {})\n", safe(&path)));
+            }
             (None, true) => out.push_str(&format!("  --> {file}\n")),
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("  = hint: {hint}\n"));
+            out.push_str(&format!("  = hint: {}\n", safe(hint)));
         }
         out
     }

@@ -6,11 +6,24 @@ use super::graph;
 use super::model::Plan;
 use crate::duration::format_span;
 
-/// Escapes text for a double-quoted DOT string.
+/// Escapes text for a double-quoted DOT string: quotes and backslashes, a newline as DOT's
+/// line break, and every other control character as the visible escape of
+/// [`crate::text::escape_control`] (with its backslash doubled, so Graphviz shows it as
+/// written instead of reading it as an escape of its own).
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => match crate::text::escape_char(c) {
+                Some(escaped) => out.push_str(&escaped.replace('\\', "\\\\")),
+                None => out.push(c),
+            },
+        }
+    }
+    out
 }
 
 /// Renders the steps with `include[s]` as DOT. Edges point from a step to the steps waiting

@@ -21,7 +21,7 @@ pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;
 pub use model::{Limit, Plan, Retry, Scenario, Step, Team};
-pub use validate::{DEFAULT_SIZE_ELASTICITY, validate, validate_with};
+pub use validate::{DEFAULT_SIZE_ELASTICITY, MAX_COUNT, MAX_RETRIES, validate, validate_with};
 
 /// The file format of a plan, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,49 +76,77 @@ pub enum PlanError {
     },
 }
 
+/// The most errors, and apart from them the most warnings, printed for one plan: a plan with
+/// thousands of problems has a few causes, which the first ones show, and printing every one
+/// once made a 50,000-error plan print 10 MB.
+pub const MAX_SHOWN: usize = 200;
+
+/// Renders diagnostics for a terminal, naming `file`: errors first, then warnings, at most
+/// [`MAX_SHOWN`] of each, each group followed by one line counting those left out.
+pub fn render_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (severity, noun) in [(Severity::Error, "error"), (Severity::Warning, "warning")] {
+        let group = diagnostics.iter().filter(|d| d.severity == severity);
+        let mut total = 0;
+        for d in group {
+            total += 1;
+            if total <= MAX_SHOWN {
+                out.push_str(&d.render(file));
+            }
+        }
+        if total > MAX_SHOWN {
+            out.push_str(&format!(
+                "... and {} more {noun}s (the first {MAX_SHOWN} are shown)\n",
+                total - MAX_SHOWN
+            ));
+        }
+    }
+    out
+}
+
 fn render_all(path: &Path, diagnostics: &[Diagnostic]) -> String {
     let file = path.display().to_string();
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&d.render(&file));
-    }
+    let mut out = render_diagnostics(&file, diagnostics);
     out.push_str(&format!(
-        "{file}: {errors} error{} found; the plan was not used",
+        "{}: {errors} error{} found; the plan was not used",
+        crate::text::escape_control(&file),
         if errors == 1 { "" } else { "s" }
     ));
     out
 }
 
-/// Reads and validates a plan file.
+/// Reads and validates a plan file (through [`crate::input::read_text`]: at most
+/// [`crate::input::PLAN_LIMIT`] bytes, UTF-8 or UTF-16 with a byte-order mark).
 pub fn load_plan(path: &Path) -> Result<LoadedPlan, PlanError> {
-    let bytes = std::fs::read(path).map_err(|source| PlanError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let default_name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plan".to_string());
     let invalid = |diagnostics| PlanError::Invalid {
         path: path.to_path_buf(),
         diagnostics,
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        invalid(vec![
-            Diagnostic::error(
-                KeyPath::root(),
-                format!(
-                    "the file is not UTF-8 text (bad byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-            .with_hint("plans are TOML or JSON text files"),
-        ])
-    })?;
+    let text = match crate::input::read_text(path, crate::input::PLAN_LIMIT) {
+        Ok(text) => text,
+        Err(crate::input::ReadError::Io { error, .. }) => {
+            return Err(PlanError::Io {
+                path: path.to_path_buf(),
+                source: error,
+            });
+        }
+        Err(e) => {
+            let mut d = Diagnostic::error(KeyPath::root(), e.message());
+            d.hint = e.hint().map(str::to_string);
+            d.location = e
+                .line_column()
+                .map(|(line, column)| Location { line, column });
+            return Err(invalid(vec![d]));
+        }
+    };
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_string());
     let base = path.parent().unwrap_or(Path::new(""));
     let mut timings_files = Vec::new();
     let mut loaded = parse_plan_with(&text, Format::of_path(path), &default_name, |patterns| {
@@ -169,15 +197,17 @@ fn parse_plan_with(
         Format::Toml => toml::from_str::<wire::PlanWire>(text).map_err(|e| {
             let mut d = Diagnostic::error(KeyPath::root(), toml_message(&e));
             d.location = e.span().map(|span| Location::of_offset(text, span.start));
-            d = d.with_hint_opt(syntax_hint(e.message()));
+            d.hint = other_format_hint(text, format)
+                .or_else(|| number_hint(&d.message))
+                .or_else(|| syntax_hint(e.message()));
             vec![d]
         })?,
         Format::Json => serde_json::from_str::<wire::PlanWire>(text).map_err(|e| {
             let full = e.to_string();
-            let message = full
-                .rfind(" at line ")
-                .map_or(full.as_str(), |i| &full[..i])
-                .to_string();
+            let message = plain_types(
+                full.rfind(" at line ")
+                    .map_or(full.as_str(), |i| &full[..i]),
+            );
             let mut d = Diagnostic::error(KeyPath::root(), message);
             if e.line() > 0 {
                 d.location = Some(Location {
@@ -185,7 +215,9 @@ fn parse_plan_with(
                     column: e.column().max(1),
                 });
             }
-            d = d.with_hint_opt(syntax_hint(&full));
+            d.hint = other_format_hint(text, format)
+                .or_else(|| number_hint(&d.message))
+                .or_else(|| syntax_hint(&full));
             vec![d]
         })?,
     };
@@ -224,6 +256,9 @@ fn toml_message(e: &toml::de::Error) -> String {
 
 /// Serde names Rust types in its messages; users wrote TOML or JSON.
 fn plain_types(message: &str) -> String {
+    if let Some(m) = too_large_number(message) {
+        return m;
+    }
     message
         .replace("expected i64", "expected a whole number")
         .replace("expected u32", "expected a whole number")
@@ -232,6 +267,70 @@ fn plain_types(message: &str) -> String {
             "expected a sequence",
             "expected a list such as [\"a\", \"b\"]",
         )
+}
+
+/// Serde reports a whole number beyond 64 bits as "invalid type: integer `N` as i128" (TOML),
+/// one beyond `i64` as "invalid value: integer `N`", and JSON reads such a number as a float:
+/// say plainly that the number is too large, keeping what was expected.
+fn too_large_number(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    let number = &message[start..end];
+    let rest = &message[end + 1..];
+    let huge_float = message.starts_with("invalid type: floating point")
+        && number.parse::<f64>().is_ok_and(|v| v.abs() >= 9.2e18);
+    let too_large =
+        rest.starts_with(" as i128") || message.starts_with("invalid value: integer") || huge_float;
+    if !too_large {
+        return None;
+    }
+    let expected = rest.find("expected ").map_or("", |i| &rest[i..]);
+    let expected = plain_types(expected);
+    Some(if expected.is_empty() {
+        format!("the number {number} is too large")
+    } else {
+        format!("the number {number} is too large; {expected}")
+    })
+}
+
+/// The ranges of the plan's whole numbers, under a number that is too large.
+fn number_hint(message: &str) -> Option<String> {
+    message.contains(" is too large").then(|| {
+        format!(
+            "whole numbers in a plan are counts: groups, size, crew, uses and limits run from 1 to {MAX_COUNT}, retry max from 0 to {MAX_RETRIES}"
+        )
+    })
+}
+
+/// When a syntax error comes from the file being in the other format than its name says:
+/// JSON in a `.toml` file (it starts with `{`), or TOML in a `.json` file (it starts with a
+/// comment, a `[table]` header or a `key = value` line).
+fn other_format_hint(text: &str, format: Format) -> Option<String> {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    match format {
+        Format::Toml if first.starts_with('{') => Some(
+            "the text looks like JSON, but the file was read as TOML: rtosim reads a plan as JSON only when its name ends in .json, so rename it".to_string(),
+        ),
+        Format::Json if looks_like_toml(first) => Some(
+            "the text looks like TOML, but the file was read as JSON because its name ends in .json: rename it to .toml".to_string(),
+        ),
+        _ => None,
+    }
+}
+
+fn looks_like_toml(first_line: &str) -> bool {
+    let header = first_line
+        .strip_prefix("[[")
+        .or_else(|| first_line.strip_prefix('['))
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()));
+    let key_value = first_line.split_once('=').is_some_and(|(key, _)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '"'))
+    });
+    first_line.starts_with('#') || header || key_value
 }
 
 fn syntax_hint(message: &str) -> Option<String> {

@@ -80,25 +80,12 @@ pub fn read_timings_listing(base: &Path, patterns: &[String]) -> (ReadTimings, V
             }
             read_order.push(file.clone());
             let name = file.display().to_string();
-            let text = match std::fs::read(&file) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        diags.push(Diagnostic::error(
-                            at.clone(),
-                            format!(
-                                "{name}: the file is not UTF-8 text (bad byte at offset {})",
-                                e.utf8_error().valid_up_to()
-                            ),
-                        ));
-                        continue;
-                    }
-                },
+            let text = match crate::input::read_text(&file, crate::input::LOG_LIMIT) {
+                Ok(text) => text,
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        at.clone(),
-                        format!("cannot read {name}: {e}"),
-                    ));
+                    let mut d = Diagnostic::error(at.clone(), e.headline());
+                    d.hint = e.hint().map(str::to_string);
+                    diags.push(d);
                     continue;
                 }
             };

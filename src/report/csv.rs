@@ -19,7 +19,7 @@ pub fn trials_csv(plan: &Plan, model: &Model, outcomes: &[Outcome]) -> Result<St
             i.to_string().as_str(),
             &format!("{:.3}", o.rto),
             &o.failures.to_string(),
-            last,
+            &crate::text::csv_cell(last),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;

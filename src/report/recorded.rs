@@ -48,6 +48,28 @@ pub fn parameters(dist: &Dist) -> String {
     }
 }
 
+/// Step ids named in the one-line summary of steps without observations.
+const ESTIMATED_NAMED: usize = 5;
+
+/// One line for the steps with no recorded timings: how many, and the first few ids.
+fn estimated_summary(ids: &[&str]) -> Option<String> {
+    let (first, rest) = ids.split_at(ids.len().min(ESTIMATED_NAMED));
+    let named = match (first, rest.len()) {
+        ([], _) => return None,
+        ([one], _) => {
+            return Some(format!(
+                "{one}: no recorded timings; its duration is an estimate"
+            ));
+        }
+        (first, 0) => first.join(", "),
+        (first, more) => format!("{} and {more} more", first.join(", ")),
+    };
+    Some(format!(
+        "{} steps have no recorded timings, so their durations are estimates: {named}",
+        ids.len()
+    ))
+}
+
 /// Renders the section, or nothing when the plan lists no timings and no step is recorded.
 pub fn render_recorded(plan: &Plan) -> String {
     if plan.timings.is_empty() && plan.steps.iter().all(|s| s.recorded.is_none()) {
@@ -55,6 +77,8 @@ pub fn render_recorded(plan: &Plan) -> String {
     }
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
+    // Steps without observations are summarised in one warning, not one each.
+    let mut estimated: Vec<&str> = Vec::new();
     for step in &plan.steps {
         let Some(r) = &step.recorded else {
             rows.push(vec![
@@ -67,10 +91,7 @@ pub fn render_recorded(plan: &Plan) -> String {
                 "-".into(),
                 "-".into(),
             ]);
-            warnings.push(format!(
-                "{}: no recorded timings; its duration is an estimate",
-                step.id
-            ));
+            estimated.push(&step.id);
             continue;
         };
         let ok = r.durations.len();
@@ -131,6 +152,9 @@ pub fn render_recorded(plan: &Plan) -> String {
             ks,
             retry,
         ]);
+    }
+    if let Some(summary) = estimated_summary(&estimated) {
+        warnings.insert(0, summary);
     }
     use Align::{Left, Right};
     let mut out = String::new();

@@ -69,10 +69,22 @@ impl FromStr for RangeArg {
         if team.is_empty() {
             return Err(format!("no team named in \"{s}\": {usage}"));
         }
+        let max = crate::plan::MAX_COUNT;
         let number = |text: &str| -> Result<u32, String> {
-            text.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("\"{text}\" is not a whole number in \"{s}\": {usage}"))
+            let text = text.trim();
+            let too_large = || {
+                format!(
+                    "\"{text}\" is too large in \"{s}\": groups and people per group run from 1 to {max}"
+                )
+            };
+            match text.parse::<u32>() {
+                Ok(n) if i64::from(n) > max => Err(too_large()),
+                Ok(n) => Ok(n),
+                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(too_large()),
+                Err(_) => Err(format!(
+                    "\"{text}\" is not a whole number in \"{s}\": {usage}"
+                )),
+            }
         };
         let (low, high) = match range {
             None => (None, None),
@@ -552,6 +564,19 @@ mod tests {
         assert!("=1..2".parse::<RangeArg>().is_err());
         assert!("dba=x..2".parse::<RangeArg>().is_err());
         assert!("dba=-1..2".parse::<RangeArg>().is_err());
+        // Too large is said as such, with the range, not as "not a whole number".
+        for big in [
+            "dba=1..99999999999999999999",
+            "dba=4294967296",
+            "dba=1..100001",
+        ] {
+            let e = big.parse::<RangeArg>().unwrap_err();
+            assert!(
+                e.contains("is too large") && e.contains("from 1 to 100000"),
+                "{e}"
+            );
+        }
+        assert_eq!(arg("dba=1..100000").high, Some(100_000));
         assert_eq!(arg("dba=1..3").to_string(), "dba=1..3");
     }
 

@@ -5,6 +5,8 @@
 //! hit step's system, waiting for the hit step (and its own `after`); every step that waits for
 //! the hit step waits for the fallback too.
 
+use std::collections::HashSet;
+
 use super::{Checker, Resolver, is_valid_id};
 use crate::dist::Dist;
 use crate::plan::chaos::{Factor, Handover, Risk, RiskEffect, Shift};
@@ -127,6 +129,14 @@ impl Checker {
             .handoff
             .as_ref()
             .and_then(|h| self.duration_of(KeyPath::root().key("handoff"), h, "handoff"));
+        // Most plans have no risks or factors: skip copying every step's id and dependencies.
+        if wire.risk.is_empty() && wire.factor.is_empty() {
+            return Chaos {
+                risks: Vec::new(),
+                factors: Vec::new(),
+                handoff,
+            };
+        }
 
         // Every step id, system and team, written steps first, then fallbacks.
         let mut ids: Vec<String> = index.ids.to_vec();
@@ -139,7 +149,7 @@ impl Checker {
         let mut fallbacks: Vec<(usize, usize, usize)> = Vec::new(); // (risk, hit, step)
 
         let mut risks = Vec::new();
-        let mut names: Vec<&str> = Vec::new();
+        let mut names: HashSet<&str> = HashSet::new();
         for (k, rw) in wire.risk.iter().enumerate() {
             let path = KeyPath::root().key("risk").index(k);
             let name = self.chaos_name(&path, rw.name.as_deref(), "risk", k, &mut names);
@@ -198,11 +208,12 @@ impl Checker {
                 });
             }
         }
-        self.fallback_ids(&ids, index.ids.len(), wire);
+        let written = index.ids.len();
+        self.fallback_ids(&ids, written, wire);
         self.wire_fallbacks(&fallbacks, &mut deps, steps, index.acyclic, &ids);
 
         let mut factors = Vec::new();
-        let mut names: Vec<&str> = Vec::new();
+        let mut names: HashSet<&str> = HashSet::new();
         for (k, fw) in wire.factor.iter().enumerate() {
             let path = KeyPath::root().key("factor").index(k);
             let name = self.chaos_name(&path, fw.name.as_deref(), "factor", k, &mut names);
@@ -233,15 +244,26 @@ impl Checker {
             let mut applies = Vec::new();
             let mut good = true;
             for (j, target) in fw.applies_to.iter().enumerate() {
-                let found: Vec<usize> = if let Some(s) = ids.iter().position(|i| i == target) {
+                // Fallback steps are not in the resolver's index; there are few of them.
+                let found: Vec<usize> = if let Some(s) = index
+                    .resolver
+                    .step_index
+                    .get(target.as_str())
+                    .copied()
+                    .or_else(|| {
+                        ids[written..]
+                            .iter()
+                            .position(|i| i == target)
+                            .map(|f| written + f)
+                    }) {
                     vec![s]
-                } else if let Some(sys) = index.systems.iter().position(|s| s == target) {
+                } else if let Some(&sys) = index.resolver.system_index.get(target.as_str()) {
                     (0..ids.len()).filter(|&s| system_of[s] == sys).collect()
-                } else if let Some(t) = teams.iter().position(|t| t.name == *target) {
+                } else if let Some(&t) = self.team_index.get(target.as_str()) {
                     (0..ids.len()).filter(|&s| team_of[s] == Some(t)).collect()
                 } else {
                     good = false;
-                    let hint = did_you_mean(
+                    let hint = self.suggest(
                         target,
                         ids.iter()
                             .chain(index.systems)
@@ -282,7 +304,7 @@ impl Checker {
         name: Option<&'w str>,
         kind: &str,
         k: usize,
-        seen: &mut Vec<&'w str>,
+        seen: &mut HashSet<&'w str>,
     ) -> String {
         match name {
             Some(n) => {
@@ -306,7 +328,7 @@ impl Checker {
                         )),
                     );
                 }
-                seen.push(n);
+                seen.insert(n);
                 n.to_string()
             }
             None => {
@@ -337,7 +359,7 @@ impl Checker {
         let mut ok = true;
         for (j, target) in rw.hits.iter().enumerate() {
             match index.resolver.resolve(target) {
-                Ok(found) => hits.extend(found),
+                Ok(found) => hits.extend_from_slice(found),
                 Err(hint) => {
                     ok = false;
                     self.push(
@@ -428,7 +450,7 @@ impl Checker {
         let mut after = vec![hit];
         for (j, target) in fw.after.iter().enumerate() {
             match index.resolver.resolve(target) {
-                Ok(found) => after.extend(found),
+                Ok(found) => after.extend_from_slice(found),
                 Err(hint) => {
                     ok = false;
                     self.push(
@@ -446,16 +468,17 @@ impl Checker {
         after.sort_unstable();
         after.dedup();
         let team = match &fw.team {
-            Some(t) => match teams.iter().position(|x| x.name == *t) {
-                Some(i) => Some(i),
+            Some(t) => match self.team_index.get(t.as_str()) {
+                Some(&i) => Some(i),
                 None => {
                     ok = false;
+                    let hint = self.suggest(t, teams.iter().map(|x| x.name.as_str()));
                     self.push(
                         Diagnostic::error(
                             path.key("team"),
                             format!("fallback \"{id}\" names unknown team \"{t}\""),
                         )
-                        .with_hint_opt(did_you_mean(t, teams.iter().map(|x| x.name.as_str()))),
+                        .with_hint_opt(hint),
                     );
                     None
                 }
@@ -509,6 +532,14 @@ impl Checker {
         let fallback_risks: Vec<usize> = (0..wire.risk.len())
             .filter(|&k| wire.risk[k].fallback.is_some())
             .collect();
+        if ids.len() == written {
+            return;
+        }
+        let written_ids: HashSet<&str> = ids[..written].iter().map(String::as_str).collect();
+        // Written ids are indexed once; fallbacks are few, so they are compared directly.
+        let index_has = |id: &str, f: usize| {
+            written_ids.contains(id) || ids[written..f].iter().any(|other| other == id)
+        };
         for (n, f) in (written..ids.len()).enumerate() {
             let id = &ids[f];
             let path = fallback_risks.get(n).map_or_else(KeyPath::root, |&k| {
@@ -527,7 +558,7 @@ impl Checker {
                     .with_hint("use letters, digits and - _ . / only"),
                 );
             }
-            if ids[..f].contains(id) {
+            if index_has(id, f) {
                 self.push(
                     Diagnostic::error(path, format!("duplicate step id \"{id}\""))
                         .with_hint("a fallback step needs an id no other step uses"),
@@ -546,9 +577,20 @@ impl Checker {
         acyclic: bool,
         ids: &[String],
     ) {
+        if fallbacks.is_empty() {
+            return;
+        }
+        // Who waits for each step, built once (a scan of every step per fallback was quadratic).
+        // Hit steps are written steps, never fallbacks, so adding fallbacks leaves it valid.
+        let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];
+        for (s, ds) in deps.iter().enumerate() {
+            for &d in ds {
+                waiting[d].push(s);
+            }
+        }
         for &(_, hit, f) in fallbacks {
-            for s in 0..deps.len() {
-                if s != f && deps[s].contains(&hit) && !deps[s].contains(&f) {
+            for &s in &waiting[hit] {
+                if s != f && !deps[s].contains(&f) {
                     deps[s].push(f);
                     deps[s].sort_unstable();
                     if let Some(step) = &mut steps[s] {

@@ -1,7 +1,16 @@
-//! Validation of durations: fixed times and distribution tables.
+//! Validation of durations: fixed times and distribution tables, and a warning for tails so
+//! heavy that a few draws would dominate every percentile a report shows.
 
 use super::Checker;
 use crate::dist::Dist;
+use crate::duration::{format_span, parse_span};
+
+/// A tail is heavy when more than 1 % of draws exceed this many times the median: a "could
+/// take days" lognormal (p50 4h, p90 2d) puts 1 draw in 100 past two weeks.
+const TAIL_RATIO: f64 = 10.0;
+/// ... or when 1 draw in 1,000 (the 99.9th percentile) exceeds this horizon: no recovery
+/// step plausibly takes a month, so such a draw is an artefact of the estimate.
+const TAIL_HORIZON: f64 = 30.0 * 86_400.0;
 use crate::plan::diag::{Diagnostic, KeyPath, did_you_mean};
 use crate::plan::wire::{DistWire, DurationWire};
 
@@ -23,8 +32,9 @@ impl Checker {
         who: &str,
     ) -> Option<Dist> {
         match wire {
-            DurationWire::Fixed(text) => self
-                .time(path, text, &format!("{who} duration"))
+            DurationWire::Fixed(text) => parse_span(text)
+                .ok()
+                .or_else(|| self.time(path, text, &format!("{who} duration")))
                 .map(Dist::Fixed),
             DurationWire::Dist(d) => self.dist(path, d, who),
         }
@@ -99,9 +109,13 @@ impl Checker {
         if !ok {
             return None;
         }
-        let mut t = |key: &str, text: &Option<String>| -> Option<f64> {
+        let mut t = |key: &'static str, text: &Option<String>| -> Option<f64> {
             let text = text.as_deref()?;
-            self.time(path.key(key), text, &format!("{who} {key}"))
+            // The path and the label are built only for an error: this runs for every
+            // parameter of every step.
+            parse_span(text)
+                .ok()
+                .or_else(|| self.time(path.key(key), text, &format!("{who} {key}")))
         };
         let dist = match family {
             "uniform" => {
@@ -183,6 +197,58 @@ impl Checker {
                 Dist::empirical(values)
             }
         };
+        self.heavy_tail(&path, &dist, who);
         Some(dist)
+    }
+
+    /// Warns when `dist` puts a material share of draws beyond a sane horizon (see
+    /// [`TAIL_RATIO`] and [`TAIL_HORIZON`]), with the figures, from its quantile function.
+    pub(super) fn heavy_tail(&mut self, path: &KeyPath, dist: &Dist, who: &str) {
+        if dist.is_constant() {
+            return;
+        }
+        // Uniform, triangular and PERT draws never pass 10x their median (at most about 4.7x,
+        // for a PERT with its mode at its minimum) nor their maximum: with a maximum within the
+        // horizon they need no quantiles, which a PERT computes by bisection.
+        let bounded = matches!(
+            dist,
+            Dist::Uniform { .. } | Dist::Triangular { .. } | Dist::Pert { .. }
+        );
+        if bounded && dist.max() <= TAIL_HORIZON {
+            return;
+        }
+        let (p50, p99, p999) = (
+            dist.quantile(0.5),
+            dist.quantile(0.99),
+            dist.quantile(0.999),
+        );
+        let heavy = p50 > 0.0 && p99 > TAIL_RATIO * p50;
+        let long = p999 > TAIL_HORIZON;
+        if !(heavy || long) {
+            return;
+        }
+        let message = if heavy {
+            format!(
+                "{who} duration has a heavy tail: 1 draw in 100 takes {} or more, {:.0} times its median of {}, and 1 in 1,000 takes {} or more",
+                format_span(p99),
+                p99 / p50,
+                format_span(p50),
+                format_span(p999)
+            )
+        } else {
+            format!(
+                "{who} duration has a long tail: 1 draw in 1,000 takes {} or more, beyond 30 days",
+                format_span(p999)
+            )
+        };
+        let hint = match dist {
+            Dist::LogNormal { .. } => {
+                "a p90 far above the p50 stretches a lognormal's tail; lower the p90, or model the rare slow case as a [[risk]] with a delay, which reports show and cost apart"
+            }
+            _ => {
+                "check the estimate; a rare slow case is better modelled as a [[risk]] with a delay, which reports show and cost apart"
+            }
+        };
+        self.push(Diagnostic::warning(path.clone(), message).with_hint(hint));
     }
 }

@@ -4,10 +4,10 @@
 //! once. Checks that depend on earlier ones (cycles need resolved references) run only when
 //! their inputs are sound, so one typo does not cascade into a page of follow-on errors.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::diag::{Diagnostic, KeyPath, did_you_mean};
-use super::graph;
 use super::model::{Limit, Plan, Retry, Scenario, Step, Team};
 use super::wire::{PlanWire, StepWire, TeamWire};
 use crate::duration::parse_span;
@@ -21,9 +21,15 @@ const MAX_STEPS_FOR_REDUNDANCY: usize = 20_000;
 /// for hands-on work that partly parallelises.
 pub const DEFAULT_SIZE_ELASTICITY: f64 = 0.5;
 /// Retry counts beyond this are typos; they would also make trials needlessly slow.
-const MAX_RETRIES: i64 = 1_000;
-/// Team and limit sizes beyond this are typos.
-const MAX_COUNT: i64 = 100_000;
+pub const MAX_RETRIES: i64 = 1_000;
+/// Team and limit sizes (groups, size, crew, uses, limits) beyond this are typos.
+pub const MAX_COUNT: i64 = 100_000;
+/// Did-you-mean suggestions computed per plan (each compares a name with every candidate, so
+/// a plan with thousands of unknown names would otherwise take time quadratic in its size);
+/// more problems than this are not all shown anyway (see `plan::MAX_SHOWN`).
+const MAX_SUGGESTIONS: usize = 200;
+/// Names listed in a "known teams: ..." hint before it says how many more there are.
+const MAX_LISTED: usize = 10;
 
 /// Checks a parsed plan. Returns the plan when there are no errors, and every diagnostic
 /// (errors and warnings) found.
@@ -41,6 +47,9 @@ pub fn validate_with(
     let mut c = Checker {
         diags: Vec::new(),
         observed: timings::index(observations),
+        team_index: HashMap::new(),
+        limit_index: HashMap::new(),
+        suggestions_left: MAX_SUGGESTIONS,
     };
     let plan = c.plan(wire, default_name);
     let has_errors = c
@@ -53,11 +62,38 @@ pub fn validate_with(
 mod chaos;
 mod dist;
 mod timings;
+mod whole;
 
 struct Checker {
     diags: Vec<Diagnostic>,
     /// Observations by step id.
     observed: timings::Observed,
+    /// Team and limit indices by name (the first of a name), filled once they are checked, so
+    /// that each step's references are looked up in constant time.
+    team_index: HashMap<String, usize>,
+    limit_index: HashMap<String, usize>,
+    /// Did-you-mean suggestions still allowed (see [`MAX_SUGGESTIONS`]).
+    suggestions_left: usize,
+}
+
+/// The first of a list of names, and how many more there are.
+fn list_names<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = names.len();
+    let shown: Vec<&str> = names.take(MAX_LISTED).collect();
+    if total > shown.len() {
+        format!("{} and {} more", shown.join(", "), total - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Indices by name, the first index of a repeated name winning.
+fn index_by_name<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, name) in names.enumerate() {
+        map.entry(name.to_string()).or_insert(i);
+    }
+    map
 }
 
 fn is_valid_id(id: &str) -> bool {
@@ -70,6 +106,19 @@ fn is_valid_id(id: &str) -> bool {
 impl Checker {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// A did-you-mean hint, while the budget of suggestions lasts.
+    fn suggest<'a>(
+        &mut self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        if self.suggestions_left == 0 {
+            return None;
+        }
+        self.suggestions_left -= 1;
+        did_you_mean(name, candidates)
     }
 
     fn time(&mut self, path: KeyPath, text: &str, what: &str) -> Option<f64> {
@@ -112,7 +161,21 @@ impl Checker {
         let rto_target = wire
             .rto_target
             .as_deref()
-            .and_then(|t| self.time(root.key("rto-target"), t, "rto-target"));
+            .and_then(|t| self.time(root.key("rto-target"), t, "rto-target"))
+            .filter(|&t| {
+                // A zero objective is always missed ("met in 0.0%"): a typo, not a target.
+                let positive = t > 0.0;
+                if !positive {
+                    self.push(
+                        Diagnostic::error(
+                            root.key("rto-target"),
+                            "rto-target must be longer than 0s",
+                        )
+                        .with_hint("the objective is the time recovery must finish within, such as \"24h\"; leave rto-target out for none"),
+                    );
+                }
+                positive
+            });
         let size_elasticity = match wire.size_elasticity {
             Some(e) => self
                 .elasticity(root.key("size-elasticity"), e, "size-elasticity")
@@ -121,6 +184,8 @@ impl Checker {
         };
         let teams = self.teams(&wire.teams);
         let limits = self.limits(&wire.limits);
+        self.team_index = index_by_name(teams.iter().map(|t| t.name.as_str()));
+        self.limit_index = index_by_name(limits.iter().map(|l| l.name.as_str()));
 
         if wire.step.is_empty() {
             self.push(
@@ -132,16 +197,17 @@ impl Checker {
         // First pass: ids and systems, so that references can be resolved in any order.
         let mut step_index: HashMap<String, usize> = HashMap::new();
         let mut systems: Vec<String> = Vec::new();
+        let mut system_index: HashMap<String, usize> = HashMap::new();
         let mut system_of: Vec<usize> = Vec::new();
         let mut ids: Vec<String> = Vec::new();
         for (i, sw) in wire.step.iter().enumerate() {
-            let path = root.key("step").index(i);
+            let path = || root.key("step").index(i);
             let id = match &sw.id {
                 Some(id) if is_valid_id(id) => id.clone(),
                 Some(id) => {
                     self.push(
                         Diagnostic::error(
-                            path.key("id"),
+                            path().key("id"),
                             format!("step id \"{id}\" has characters ids cannot hold"),
                         )
                         .with_hint("use letters, digits and - _ . / only"),
@@ -150,7 +216,7 @@ impl Checker {
                 }
                 None => {
                     self.push(
-                        Diagnostic::error(path.clone(), format!("step {} has no id", i + 1))
+                        Diagnostic::error(path(), format!("step {} has no id", i + 1))
                             .with_hint("add id = \"...\" naming the step uniquely"),
                     );
                     format!("#{}", i + 1)
@@ -158,7 +224,7 @@ impl Checker {
             };
             if let Some(&first) = step_index.get(&id) {
                 self.push(
-                    Diagnostic::error(path.key("id"), format!("duplicate step id \"{id}\""))
+                    Diagnostic::error(path().key("id"), format!("duplicate step id \"{id}\""))
                         .with_hint(format!(
                             "step {} already uses this id; step ids must be unique",
                             first + 1
@@ -171,15 +237,16 @@ impl Checker {
             if sw.system.is_some() && !is_valid_id(&system) {
                 self.push(
                     Diagnostic::error(
-                        path.key("system"),
+                        path().key("system"),
                         format!("system name \"{system}\" has characters names cannot hold"),
                     )
                     .with_hint("use letters, digits and - _ . / only"),
                 );
             }
-            let sys = match systems.iter().position(|s| *s == system) {
-                Some(s) => s,
+            let sys = match system_index.get(&system) {
+                Some(&s) => s,
                 None => {
+                    system_index.insert(system.clone(), systems.len());
                     systems.push(system);
                     systems.len() - 1
                 }
@@ -196,7 +263,9 @@ impl Checker {
             ids: &ids,
             step_index: &step_index,
             systems: &systems,
+            system_index: &system_index,
             steps_of_system: &steps_of_system,
+            suggestions_left: Cell::new(MAX_SUGGESTIONS),
         };
         let mut steps = Vec::with_capacity(wire.step.len());
         let mut deps = Vec::with_capacity(wire.step.len());
@@ -217,20 +286,13 @@ impl Checker {
             steps.push(step);
         }
 
-        let scenarios = self.scenarios(&wire, &systems, &step_index, &system_of);
+        let scenarios = self.scenarios(&wire, &systems, &system_index, &step_index, &system_of);
         self.unknown_observed_steps(&ids);
 
         // Graph checks need every reference resolved.
-        if references_ok {
-            let losses: Vec<Vec<bool>> = scenarios
-                .iter()
-                .flatten()
-                .map(|sc| system_of.iter().map(|&sys| sc.lost[sys]).collect())
-                .collect();
-            self.graph_checks(&wire, &deps, &ids, &systems, &system_of, &losses);
-        }
+        let acyclic = references_ok
+            && self.graph_checks(&wire, &deps, &ids, &systems, &system_of, &scenarios);
         self.warnings(&wire, &teams, &systems, &scenarios);
-        let acyclic = references_ok && graph::topo_order(&deps).is_some();
         let index = chaos::StepIndex {
             resolver: &resolver,
             ids: &ids,
@@ -265,7 +327,7 @@ impl Checker {
     fn teams(&mut self, wire: &[(String, TeamWire)]) -> Vec<Team> {
         let mut teams = Vec::new();
         for (name, tw) in wire {
-            let path = KeyPath::root().key("teams").key(name);
+            let path = KeyPath::root().key("teams").key(name.clone());
             if !is_valid_id(name) {
                 self.push(
                     Diagnostic::error(
@@ -336,7 +398,7 @@ impl Checker {
     fn limits(&mut self, wire: &[(String, i64)]) -> Vec<Limit> {
         wire.iter()
             .map(|(name, cap)| {
-                let path = KeyPath::root().key("limits").key(name);
+                let path = KeyPath::root().key("limits").key(name.clone());
                 let capacity = self
                     .count(path, *cap, &format!("limit \"{name}\""), 1, MAX_COUNT)
                     .unwrap_or(1);
@@ -370,7 +432,7 @@ impl Checker {
         let mut after = Vec::new();
         for (j, name) in sw.after.iter().enumerate() {
             match resolver.resolve(name) {
-                Ok(targets) => after.extend(targets),
+                Ok(targets) => after.extend_from_slice(targets),
                 Err(hint) => {
                     refs_ok = false;
                     self.push(
@@ -387,22 +449,19 @@ impl Checker {
         after.dedup();
 
         let team = match &sw.team {
-            Some(name) => match teams.iter().position(|t| t.name == *name) {
-                Some(t) => Some(t),
+            Some(name) => match self.team_index.get(name) {
+                Some(&t) => Some(t),
                 None => {
                     ok = false;
-                    let hint =
-                        did_you_mean(name, teams.iter().map(|t| t.name.as_str())).or_else(|| {
+                    let hint = self
+                        .suggest(name, teams.iter().map(|t| t.name.as_str()))
+                        .or_else(|| {
                             Some(if teams.is_empty() {
                                 format!("declare the team under [teams], for example `{name} = 1`")
                             } else {
                                 format!(
                                     "known teams: {}",
-                                    teams
-                                        .iter()
-                                        .map(|t| t.name.as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
+                                    list_names(teams.iter().map(|t| t.name.as_str()))
                                 )
                             })
                         });
@@ -465,11 +524,12 @@ impl Checker {
 
         let mut uses = Vec::new();
         for (name, amount) in &sw.uses {
-            let upath = path.key("uses").key(name);
-            let Some(l) = limits.iter().position(|l| l.name == *name) else {
+            let upath = path.key("uses").key(name.clone());
+            let Some(&l) = self.limit_index.get(name) else {
                 ok = false;
-                let hint =
-                    did_you_mean(name, limits.iter().map(|l| l.name.as_str())).or_else(|| {
+                let hint = self
+                    .suggest(name, limits.iter().map(|l| l.name.as_str()))
+                    .or_else(|| {
                         Some(format!(
                             "declare it under [limits], for example `{name} = 1`"
                         ))
@@ -618,6 +678,7 @@ impl Checker {
         &mut self,
         wire: &PlanWire,
         systems: &[String],
+        system_index: &HashMap<String, usize>,
         step_index: &HashMap<String, usize>,
         system_of: &[usize],
     ) -> Option<Vec<Scenario>> {
@@ -663,7 +724,7 @@ impl Checker {
             for (j, sys) in sw.lost.iter().enumerate() {
                 if sys == "*" {
                     lost.iter_mut().for_each(|l| *l = true);
-                } else if let Some(s) = systems.iter().position(|x| x == sys) {
+                } else if let Some(&s) = system_index.get(sys) {
                     lost[s] = true;
                 } else {
                     ok = false;
@@ -672,7 +733,7 @@ impl Checker {
                             "\"{sys}\" is a step of system \"{}\"; scenarios list systems",
                             systems[system_of[st]]
                         )),
-                        None => did_you_mean(sys, systems.iter().map(String::as_str)),
+                        None => self.suggest(sys, systems.iter().map(String::as_str)),
                     };
                     self.push(
                         Diagnostic::error(
@@ -691,143 +752,6 @@ impl Checker {
         }
         ok.then_some(out)
     }
-
-    fn graph_checks(
-        &mut self,
-        wire: &PlanWire,
-        deps: &[Vec<usize>],
-        ids: &[String],
-        systems: &[String],
-        system_of: &[usize],
-        scenario_needs: &[Vec<bool>],
-    ) {
-        let cycles = graph::find_cycles(deps, MAX_CYCLES);
-        for cycle in &cycles {
-            let chain = cycle
-                .iter()
-                .map(|&s| ids[s].as_str())
-                .collect::<Vec<_>>()
-                .join(" -> ");
-            let first = cycle[0];
-            let after_index = wire.step[first]
-                .after
-                .iter()
-                .position(|name| name == &ids[cycle[1]] || name == &systems[system_of[cycle[1]]])
-                .unwrap_or(0);
-            let path = KeyPath::root()
-                .key("step")
-                .index(first)
-                .key("after")
-                .index(after_index);
-            let diagnostic = if cycle.len() == 2 {
-                Diagnostic::error(path, format!("step \"{}\" depends on itself", ids[first])).with_hint(format!(
-                    "remove \"{}\" from its own after list (a step of system \"{}\" that waits for its whole system waits for itself)",
-                    wire.step[first].after[after_index], systems[system_of[first]]
-                ))
-            } else {
-                Diagnostic::error(path, format!("circular dependency: {chain}"))
-                    .with_hint("each step waits for the next one in the chain, so none can start; merge the systems or move the shared resource to a system both depend on")
-            };
-            self.push(diagnostic);
-        }
-        if cycles.len() == MAX_CYCLES {
-            self.push(Diagnostic::error(
-                KeyPath::root(),
-                format!("more than {MAX_CYCLES} circular dependencies; only the first {MAX_CYCLES} are listed"),
-            ));
-        }
-        if !cycles.is_empty() {
-            return;
-        }
-        let Some(order) = graph::topo_order(deps) else {
-            return;
-        };
-        // A dependency implied through steps of a surviving system is not implied in that
-        // scenario (those steps are done and drop out), so only warn about dependencies that
-        // stay implied in every scenario that needs both ends.
-        let redundant_in: Vec<Vec<(usize, usize)>> = scenario_needs
-            .iter()
-            .map(|needed| {
-                let kept: Vec<Vec<usize>> = deps
-                    .iter()
-                    .enumerate()
-                    .map(|(s, ds)| {
-                        if needed[s] {
-                            ds.iter().copied().filter(|&d| needed[d]).collect()
-                        } else {
-                            Vec::new()
-                        }
-                    })
-                    .collect();
-                graph::redundant_deps(&kept, &order, MAX_STEPS_FOR_REDUNDANCY)
-            })
-            .collect();
-        let implied_everywhere = |s: usize, d: usize| {
-            scenario_needs
-                .iter()
-                .zip(&redundant_in)
-                .all(|(needed, redundant)| !(needed[s] && needed[d]) || redundant.contains(&(s, d)))
-        };
-        for (s, d) in graph::redundant_deps(deps, &order, MAX_STEPS_FOR_REDUNDANCY) {
-            if !implied_everywhere(s, d) {
-                continue;
-            }
-            // Only name dependencies the user wrote as a step id: a system dependency may be
-            // partly implied without being redundant as written.
-            let Some(j) = wire.step[s].after.iter().position(|name| *name == ids[d]) else {
-                continue;
-            };
-            self.push(
-                Diagnostic::warning(
-                    KeyPath::root().key("step").index(s).key("after").index(j),
-                    format!("step \"{}\" depends on \"{}\", which is already implied by its other dependencies", ids[s], ids[d]),
-                )
-                .with_hint("the dependency is harmless but can be removed to keep the plan readable"),
-            );
-        }
-    }
-
-    fn warnings(
-        &mut self,
-        wire: &PlanWire,
-        teams: &[Team],
-        systems: &[String],
-        scenarios: &Option<Vec<Scenario>>,
-    ) {
-        for (i, sw) in wire.step.iter().enumerate() {
-            let path = KeyPath::root().key("step").index(i);
-            let id = sw.id.as_deref().unwrap_or("?");
-            if sw.team.is_none() && !teams.is_empty() {
-                self.push(
-                    Diagnostic::warning(path.clone(), format!("step \"{id}\" has no team, so it needs no people"))
-                        .with_hint("add team = \"...\" if someone has to run it; automated or waiting steps need none"),
-                );
-            }
-            if sw.team.is_none() && sw.hands_on.is_some() {
-                self.push(Diagnostic::warning(
-                    path.key("hands-on"),
-                    format!("step \"{id}\" sets hands-on but has no team, so it has no effect"),
-                ));
-            }
-        }
-        if let Some(scenarios) = scenarios {
-            if !scenarios.is_empty() {
-                for (s, name) in systems.iter().enumerate() {
-                    if !scenarios.iter().any(|sc| sc.lost[s]) {
-                        self.push(
-                            Diagnostic::warning(
-                                KeyPath::root().key("scenario"),
-                                format!("no scenario loses system \"{name}\""),
-                            )
-                            .with_hint(
-                                "its steps are never simulated; add it to a scenario or lose \"*\"",
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Resolves dependency names to step indices.
@@ -835,20 +759,28 @@ struct Resolver<'a> {
     ids: &'a [String],
     step_index: &'a HashMap<String, usize>,
     systems: &'a [String],
+    system_index: &'a HashMap<String, usize>,
     steps_of_system: &'a [Vec<usize>],
+    /// Did-you-mean suggestions still allowed (see [`MAX_SUGGESTIONS`]).
+    suggestions_left: Cell<usize>,
 }
 
 impl Resolver<'_> {
     /// The steps a name in `after` stands for: the whole system when it names one (which, for a
     /// step whose system defaults to its id, includes that step), else the one step.
     /// On failure, a did-you-mean hint.
-    fn resolve(&self, name: &str) -> Result<Vec<usize>, Option<String>> {
-        if let Some(sys) = self.systems.iter().position(|s| s == name) {
-            return Ok(self.steps_of_system[sys].clone());
+    fn resolve(&self, name: &str) -> Result<&[usize], Option<String>> {
+        if let Some(&sys) = self.system_index.get(name) {
+            return Ok(&self.steps_of_system[sys]);
         }
-        if let Some(&step) = self.step_index.get(name) {
-            return Ok(vec![step]);
+        if let Some(step) = self.step_index.get(name) {
+            return Ok(std::slice::from_ref(step));
         }
+        let left = self.suggestions_left.get();
+        if left == 0 {
+            return Err(None);
+        }
+        self.suggestions_left.set(left - 1);
         Err(did_you_mean(
             name,
             self.ids

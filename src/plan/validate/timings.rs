@@ -99,7 +99,7 @@ impl Checker {
                     ok = false;
                     self.push(
                         Diagnostic::error(
-                            dpath.key(key),
+                            dpath.key(*key),
                             format!("`{key}` does not apply to a recorded distribution (step \"{id}\")"),
                         )
                         .with_hint("a recorded distribution takes only model = \"fitted\" or \"empirical\"; its values come from the timings files"),
@@ -192,6 +192,7 @@ impl Checker {
         });
         recorded.retry_from_failures = retry.is_some();
         let dist = model.dist.clone();
+        self.heavy_tail(dpath, &dist, &format!("step \"{id}\""));
         recorded.model = Some(model);
         (Some(dist), Some(recorded), retry)
     }
@@ -199,6 +200,10 @@ impl Checker {
     /// Warns about observations of steps the plan does not have (a renamed step, a typo, a log
     /// of something outside the plan); they are ignored.
     pub(super) fn unknown_observed_steps(&mut self, ids: &[String]) {
+        // Most plans have no timings: skip indexing every step id.
+        if self.observed.is_empty() {
+            return;
+        }
         let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
         let unknown: Vec<(String, usize, String)> = self
             .observed
@@ -207,9 +212,11 @@ impl Checker {
             .map(|(step, a)| (step.clone(), a.len(), a[0].source.clone()))
             .collect();
         for (step, n, source) in unknown {
-            let hint = did_you_mean(&step, ids.iter().map(String::as_str)).unwrap_or_else(|| {
-                "rename the step in the drill log, or add the step to the plan".to_string()
-            });
+            let hint = self
+                .suggest(&step, ids.iter().map(String::as_str))
+                .unwrap_or_else(|| {
+                    "rename the step in the drill log, or add the step to the plan".to_string()
+                });
             self.push(
                 Diagnostic::warning(
                     KeyPath::root().key("timings"),
