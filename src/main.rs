@@ -68,20 +68,9 @@ fn is_invalid_input(err: &anyhow::Error) -> bool {
 /// Whether the failure is a path the user gave that cannot be read or written (a missing
 /// directory, a file where a directory belongs, no permission): invalid input, not a bug.
 fn is_bad_path(err: &anyhow::Error) -> bool {
-    use std::io::ErrorKind::*;
     err.chain()
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
-        .any(|e| {
-            matches!(
-                e.kind(),
-                NotFound
-                    | PermissionDenied
-                    | NotADirectory
-                    | IsADirectory
-                    | AlreadyExists
-                    | ReadOnlyFilesystem
-            )
-        })
+        .any(|e| rtosim::output::is_path_problem(e.kind()))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

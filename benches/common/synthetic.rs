@@ -36,6 +36,7 @@ pub fn synthetic_plan(n: usize, teams: bool) -> Plan {
         .plan
 }
 
+#[allow(dead_code, reason = "only the end-to-end bench writes this plan")]
 /// A plan in wide layers as TOML: `n` steps, about `per_layer` to a layer, each after 0 to 3
 /// steps of the three layers before it, lognormal durations, teams of `groups` groups (named
 /// `teams`); with `chaos`, every team mobilises and works 12 h shifts with 8 h rests, hand-offs

@@ -105,19 +105,11 @@ impl OutputError {
     /// Whether the user can fix this by choosing or fixing the path (exit code 2, invalid
     /// input), rather than a failure of the system such as a full disk (exit code 1).
     pub fn is_invalid_input(&self) -> bool {
-        use std::io::ErrorKind::*;
         match &self.kind {
-            OutputErrorKind::Io { .. } => self.source.as_ref().is_some_and(|e| {
-                matches!(
-                    e.kind(),
-                    NotFound
-                        | PermissionDenied
-                        | NotADirectory
-                        | IsADirectory
-                        | AlreadyExists
-                        | ReadOnlyFilesystem
-                )
-            }),
+            OutputErrorKind::Io { .. } => self
+                .source
+                .as_ref()
+                .is_some_and(|e| is_path_problem(e.kind())),
             _ => true,
         }
     }
@@ -177,6 +169,21 @@ fn describe(path: &Path, kind: &OutputErrorKind) -> String {
         OutputErrorKind::LinkLoop => format!("cannot write {p}: too many levels of symbolic links"),
         OutputErrorKind::Io { action } => format!("cannot {action} {p}"),
     }
+}
+
+/// Whether an I/O error of this kind is about a path the user gave (missing, of the wrong
+/// type, not permitted, read-only), which they can fix: invalid input, not a failure of ours.
+pub fn is_path_problem(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        NotFound
+            | PermissionDenied
+            | NotADirectory
+            | IsADirectory
+            | AlreadyExists
+            | ReadOnlyFilesystem
+    )
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ mod resolve;
 mod stale;
 
 pub use dir::DirWritten;
-pub use error::{OutputError, OutputErrorKind};
+pub use error::{OutputError, OutputErrorKind, is_path_problem};
 #[allow(deprecated, reason = "re-exported for existing callers")]
 pub use outputs::write_atomic;
 pub use outputs::{Outputs, write_file};

@@ -304,8 +304,8 @@ impl Worker {
             std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
         let mut failures = [0; LANES];
         batch.run(model, &mut samplers, |_, step| {
-            for l in 0..LANES {
-                failures[l] += step.failures[l];
+            for (total, &f) in failures.iter_mut().zip(&step.failures) {
+                *total += f;
             }
         });
         for (l, out) in outcomes.iter_mut().enumerate() {
