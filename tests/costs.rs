@@ -172,3 +172,33 @@ fn cost_intervals_cover_the_full_trial_cost_across_seeds() {
     }
     assert!(covered >= 32, "covered {covered} of {seeds}");
 }
+
+/// Two risks that lose data: one day with p = 0.05, one hour with p = 0.2, independent. A
+/// recovery loses nothing with probability 0.95 x 0.8 = 0.76, a day with 0.05 and an hour
+/// with 0.95 x 0.2 = 0.19: nine in ten stay within an hour (0.76 + 0.19 = 0.95 >= 0.9), set by
+/// the hourly risk, and 24% lose some data.
+#[test]
+fn the_recovery_point_is_the_data_loss_nine_in_ten_recoveries_stay_within() {
+    let p = plan(
+        "[[step]]\nid = \"a\"\nduration = \"1h\"\n\n[[risk]]\nname = \"corrupt\"\np = 0.05\nhits = [\"a\"]\ndelay = \"1h\"\ndata-loss = \"24h\"\n\n[[risk]]\nname = \"stale\"\np = 0.2\nhits = [\"a\"]\ndelay = \"10m\"\ndata-loss = \"1h\"\n",
+    );
+    let n = 40_000;
+    let a = analysis(&p, n);
+    let rp = a
+        .summary
+        .chaos
+        .recovery_point
+        .clone()
+        .expect("risks lose data");
+    assert_eq!(rp.p90_seconds, H);
+    assert_eq!(rp.p90_set_by, ["stale"]);
+    assert_eq!(rp.max_seconds, 24.0 * H);
+    let se = (0.24 * 0.76 / n as f64).sqrt();
+    assert!((rp.any_loss - 0.24).abs() < 4.0 * se, "{rp:?}");
+    assert!(rp.any_loss_interval.low <= 0.24 && 0.24 <= rp.any_loss_interval.high);
+    assert!(
+        rp.sentence().contains("nine in ten lose at most 1 h"),
+        "{}",
+        rp.sentence()
+    );
+}

@@ -492,3 +492,17 @@ fn an_unknown_scenario_is_invalid_input() {
         "nothing written on bad input"
     );
 }
+
+#[test]
+fn the_report_has_a_risk_table_and_the_recovery_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    report("scenarios/aws-account-rebuild.toml", &out, &[]);
+    for file in ["report.html", "report.md"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(text.contains("Risks"), "{file}");
+        assert!(text.contains("corrupt-backup"), "{file}");
+        assert!(text.to_lowercase().contains("data loss"), "{file}");
+        assert!(text.contains("Recovery point:"), "{file}");
+    }
+}

@@ -174,3 +174,19 @@ fn graph_writes_dot_with_clusters_and_the_critical_path() {
     );
     assert_eq!(dot.matches(" -> ").count(), 4);
 }
+
+#[test]
+fn control_characters_in_plan_names_do_not_reach_the_terminal() {
+    let plan = common::PlanFile::new(
+        "name = \"evil\\u001b[31m plan\\u0007\"\n[[step]]\nid = \"a\"\nduration = \"1h\"\n",
+    );
+    let path = plan.path.to_string_lossy().into_owned();
+    let out = common::rtosim(&["simulate", &path, "--trials", "100"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("evil"), "{text}");
+}

@@ -10,7 +10,9 @@
 
 use crate::dist::Dist;
 use crate::plan::{ChaosItem, Plan, Scenario};
-use crate::report::{ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats};
+use crate::report::{
+    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RecoveryPoint, RiskStats,
+};
 use crate::sim::{self, Model, Outcome, Policy, RunConfig};
 use crate::stats::paired::{mean_difference, quantile_difference};
 
@@ -158,4 +160,54 @@ pub fn p90_drivers(
     }
     out.sort_by(|a, b| b.p90_seconds.total_cmp(&a.p90_seconds));
     Ok(out)
+}
+
+/// The recovery point consequence from the base run's count of which risk set each trial's
+/// data loss (see [`crate::sim::Accum::data_loss_set_by`]); `None` when no risk names a
+/// `data-loss`.
+pub fn recovery_point(plan: &Plan, set_by: &[u64]) -> Option<RecoveryPoint> {
+    if !plan.risks.iter().any(|r| r.data_loss.is_some()) || set_by.len() != plan.risks.len() + 1 {
+        return None;
+    }
+    let total: u64 = set_by.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let none = set_by[plan.risks.len()];
+    let any = crate::stats::proportion(total - none, total);
+    // The distinct losses, smallest first, with their trials.
+    let mut losses: Vec<(f64, u64)> = vec![(0.0, none)];
+    for (r, risk) in plan.risks.iter().enumerate() {
+        if set_by[r] > 0 {
+            losses.push((risk.data_loss.unwrap_or(0.0), set_by[r]));
+        }
+    }
+    losses.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cumulative = 0;
+    let mut p90 = 0.0;
+    for &(loss, n) in &losses {
+        cumulative += n;
+        if cumulative as f64 >= 0.9 * total as f64 {
+            p90 = loss;
+            break;
+        }
+    }
+    let max = losses
+        .iter()
+        .filter(|l| l.1 > 0)
+        .map(|l| l.0)
+        .fold(0.0, f64::max);
+    Some(RecoveryPoint {
+        any_loss: any.value,
+        any_loss_interval: any.into(),
+        p90_seconds: p90,
+        p90_set_by: plan
+            .risks
+            .iter()
+            .enumerate()
+            .filter(|(r, risk)| p90 > 0.0 && set_by[*r] > 0 && risk.data_loss == Some(p90))
+            .map(|(_, risk)| risk.name.clone())
+            .collect(),
+        max_seconds: max,
+    })
 }

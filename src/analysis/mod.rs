@@ -9,6 +9,8 @@ mod costs;
 mod run;
 mod summary;
 
-pub use costs::{WHATIF_TRIALS, chaos_costs, cost_tolerance, p90_drivers, paired_cost};
+pub use costs::{
+    WHATIF_TRIALS, chaos_costs, cost_tolerance, p90_drivers, paired_cost, recovery_point,
+};
 pub use run::{Analysis, AnalysisError, Replay, RunOptions, Wants, analyse, resolve_scenario};
 pub use summary::{CheckFacts, check_facts, critical_path, rto_figures, summarize, summarize_run};

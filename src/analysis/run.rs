@@ -124,6 +124,7 @@ pub fn analyse(
             &run.accum.fired,
         )?;
     }
+    summary.chaos.recovery_point = super::recovery_point(plan, &run.accum.data_loss_set_by);
     if wants.drivers && plan.has_chaos() {
         let critical: Vec<(String, f64)> = summary
             .steps

@@ -22,6 +22,13 @@ fn signed(seconds: f64) -> String {
 
 /// Renders the comparison: one column per variant, one row per figure.
 pub fn render_text(r: &CompareReport) -> String {
+    // Names and descriptions come from the plan: a terminal must not run their control
+    // characters.
+    crate::text::escape_control_keep_newlines(&render_plain(r)).into_owned()
+}
+
+/// [`render_text`] before its control characters are escaped.
+fn render_plain(r: &CompareReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: comparison", r.plan);
     let _ = writeln!(

@@ -76,6 +76,9 @@ pub struct ChaosStats {
     /// [`p90_drivers`] for the management report).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub p90_drivers: Vec<P90Driver>,
+    /// The recovery point consequence, when a risk names a `data-loss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_point: Option<RecoveryPoint>,
     /// Risks and factors removed with `--without`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub without: Vec<String>,
@@ -114,6 +117,44 @@ impl ChaosStats {
             && self.mobilisation.is_none()
             && self.shifts.is_none()
             && self.handoff.is_none()
+    }
+}
+
+/// How much data a recovery loses: the largest `data-loss` of the risks that fired in it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecoveryPoint {
+    /// Share of recoveries that lose any data, with its 95% (Wilson) interval.
+    pub any_loss: f64,
+    /// 95% interval of `any_loss`.
+    pub any_loss_interval: Interval,
+    /// The data loss that 90% of recoveries stay within, in seconds (0: nine in ten lose none).
+    pub p90_seconds: f64,
+    /// The risks whose data loss is that figure (those that set it), in plan order.
+    pub p90_set_by: Vec<String>,
+    /// The worst data loss any recovery had, in seconds.
+    pub max_seconds: f64,
+}
+
+impl RecoveryPoint {
+    /// The figure as a sentence for managers.
+    pub fn sentence(&self) -> String {
+        let share = format!("{:.0}%", 100.0 * self.any_loss);
+        if self.p90_seconds <= 0.0 {
+            format!(
+                "Recovery point: {share} of recoveries lose data (at most {}); nine in ten lose none.",
+                format_span(self.max_seconds)
+            )
+        } else {
+            format!(
+                "Recovery point: {share} of recoveries lose data; nine in ten lose at most {}, set by {}.",
+                format_span(self.p90_seconds),
+                self.p90_set_by
+                    .iter()
+                    .map(|r| format!("the {r} risk"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        }
     }
 }
 
@@ -204,6 +245,9 @@ pub fn render_chaos_text(stats: &ChaosStats) -> String {
             cost,
             risk.and_then(|r| r.data_loss_seconds),
         );
+    }
+    if let Some(rp) = &stats.recovery_point {
+        out += &format!("\n{}\n", rp.sentence());
     }
     out
 }

@@ -152,6 +152,15 @@ pub fn render_html(m: &ManagementReport) -> String {
         table(&mut out, &t);
         out.push_str("</section>\n");
     }
+    if let Some(t) = sections::risks(r) {
+        out.push_str("<section id=\"risks\">\n<h2>Risks</h2>\n");
+        out.push_str("<p>What each risk adds to the recovery time when it is left in the plan (the same simulated recoveries with and without it, with the 95% interval), and the data it loses when it fires.</p>\n");
+        table(&mut out, &t);
+        if let Some(rp) = sections::recovery_point(r) {
+            out.push_str(&format!("<p>{}</p>\n", escape(&rp)));
+        }
+        out.push_str("</section>\n");
+    }
 
     out.push_str("<section id=\"inputs\">\n<h2>Inputs</h2>\n<dl>\n");
     for (k, v) in sections::inputs(m) {

@@ -86,6 +86,13 @@ pub fn render_markdown(m: &ManagementReport) -> String {
         out.push_str("## Limits\n\n");
         table(&mut out, &t);
     }
+    if let Some(t) = sections::risks(r) {
+        out.push_str("## Risks\n\nWhat each risk adds to the recovery time when it is left in the plan (the same simulated recoveries with and without it, with the 95% interval), and the data it loses when it fires.\n\n");
+        table(&mut out, &t);
+        if let Some(rp) = sections::recovery_point(r) {
+            let _ = writeln!(out, "{}\n", escape(&rp));
+        }
+    }
 
     out.push_str("## Inputs\n\n");
     for (k, v) in sections::inputs(m) {

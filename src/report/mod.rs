@@ -17,7 +17,7 @@ pub mod table;
 mod text;
 
 pub use chaos::{
-    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RiskStats, p90_sentence,
+    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RecoveryPoint, RiskStats, p90_sentence,
     render_chaos_text, signed, with_interval,
 };
 pub use check::render_check;

@@ -201,3 +201,36 @@ pub fn limits(r: &SimReport) -> Option<Table> {
             .collect(),
     })
 }
+
+/// Risks: how often each fired, what it costs at P50 and P90 (with the half-width of the 95%
+/// interval, same draws) and the data it loses; `None` for a plan without risks or without
+/// measured costs.
+pub fn risks(r: &SimReport) -> Option<Table> {
+    (!r.chaos.risks.is_empty()).then(|| Table {
+        header: vec!["risk", "fired", "adds at P50", "adds at P90", "data loss"],
+        numeric: vec![false, true, true, true, true],
+        rows: r
+            .chaos
+            .risks
+            .iter()
+            .map(|k| {
+                let c = &k.cost;
+                vec![
+                    k.name.clone(),
+                    pct1(k.fired),
+                    super::with_interval(c.cost_p50_seconds, c.cost_p50_interval_seconds),
+                    super::with_interval(c.cost_p90_seconds, c.cost_p90_interval_seconds),
+                    k.data_loss_seconds.map_or_else(|| "none".to_string(), span),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// The section's sentence under the risk table: the recovery point consequence, or none.
+pub fn recovery_point(r: &SimReport) -> Option<String> {
+    r.chaos
+        .recovery_point
+        .as_ref()
+        .map(super::RecoveryPoint::sentence)
+}

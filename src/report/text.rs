@@ -16,6 +16,13 @@ fn pct(x: f64) -> String {
 
 /// Renders the report as text for a terminal.
 pub fn render_text(r: &SimReport) -> String {
+    // Names and descriptions come from the plan: a terminal must not run their control
+    // characters.
+    crate::text::escape_control_keep_newlines(&render_plain(r)).into_owned()
+}
+
+/// [`render_text`] before its control characters are escaped.
+fn render_plain(r: &SimReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", r.plan);
     let _ = writeln!(

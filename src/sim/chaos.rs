@@ -49,6 +49,8 @@ pub struct CRisk {
     pub fallback: u32,
     /// Compiled indices of the hit steps the scenario needs.
     pub hits: Vec<u32>,
+    /// Recovery point lost when it fires, in seconds (0 when the plan names none).
+    pub data_loss: f64,
 }
 
 /// A compiled factor.
@@ -106,6 +108,7 @@ impl ChaosModel {
                     _ => NONE,
                 },
                 hits: kept(&r.hits),
+                data_loss: r.data_loss.unwrap_or(0.0),
             })
             .collect();
         let factors = plan

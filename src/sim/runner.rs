@@ -92,6 +92,10 @@ pub struct Accum {
     pub limits: Vec<ResourceSums>,
     /// Trials in which each risk fired, in plan order.
     pub fired: Vec<u64>,
+    /// Trials whose data loss (the largest of the fired risks') was set by each risk, in plan
+    /// order (ties to the first), then the trials that lost no data: what the recovery point
+    /// distribution is read from.
+    pub data_loss_set_by: Vec<u64>,
 }
 
 impl Accum {
@@ -106,6 +110,7 @@ impl Accum {
             teams: vec![ResourceSums::default(); model.team_groups.len()],
             limits: vec![ResourceSums::default(); model.limit_capacity.len()],
             fired: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len())],
+            data_loss_set_by: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len() + 1)],
         }
     }
 
@@ -130,6 +135,9 @@ impl Accum {
             a.merge(b);
         }
         for (a, b) in self.fired.iter_mut().zip(&o.fired) {
+            *a += b;
+        }
+        for (a, b) in self.data_loss_set_by.iter_mut().zip(&o.data_loss_set_by) {
             *a += b;
         }
         self
@@ -342,6 +350,16 @@ impl Worker {
         self.add_resources(model, rto);
         for (count, &fired) in self.accum.fired.iter_mut().zip(&self.state.chaos.fired) {
             *count += u64::from(fired);
+        }
+        if let Some(chaos) = &model.chaos {
+            let fired = &self.state.chaos.fired;
+            let (mut worst, mut by) = (0.0, chaos.risks.len());
+            for (r, risk) in chaos.risks.iter().enumerate() {
+                if fired[r] && risk.data_loss > worst {
+                    (worst, by) = (risk.data_loss, r);
+                }
+            }
+            self.accum.data_loss_set_by[by] += 1;
         }
         Outcome {
             rto,

@@ -40,6 +40,13 @@ fn gain_label(g: &Gain) -> String {
 
 /// Renders the report as text: a header, one row per option, and the conclusion.
 pub fn render_text(r: &StaffReport) -> String {
+    // Names and descriptions come from the plan: a terminal must not run their control
+    // characters.
+    crate::text::escape_control_keep_newlines(&render_plain(r)).into_owned()
+}
+
+/// [`render_text`] before its control characters are escaped.
+fn render_plain(r: &StaffReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: staffing options", r.plan);
     let _ = writeln!(
