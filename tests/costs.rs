@@ -202,3 +202,17 @@ fn the_recovery_point_is_the_data_loss_nine_in_ten_recoveries_stay_within() {
         rp.sentence()
     );
 }
+
+/// A risk's fallback is a contingency step: counted apart from the plan's own steps.
+#[test]
+fn fallback_steps_are_counted_apart() {
+    let p = plan(
+        "[[step]]\nid = \"a\"\nduration = \"1h\"\n[[step]]\nid = \"b\"\nafter = [\"a\"]\nduration = \"1h\"\n\n[[risk]]\nname = \"corrupt\"\np = 0.1\nhits = [\"a\"]\nfallback = { id = \"a-again\", duration = \"2h\" }\n",
+    );
+    assert_eq!((p.steps.len(), p.written_steps()), (3, 2));
+    let a = analysis(&p, 1_000);
+    assert_eq!(a.summary.steps_needed, 2);
+    assert_eq!(a.summary.contingency_steps, 1);
+    let text = rtosim::report::render_text(&a.summary);
+    assert!(text.contains("· 2 steps (+1 contingency"), "{text}");
+}

@@ -33,6 +33,11 @@ pub fn summarize(
     let n = rtos.len() as u64;
     let (rto_seconds, rto_interval_seconds, target) = rto_figures(rtos, plan.rto_target);
 
+    let contingency = model
+        .steps
+        .iter()
+        .filter(|s| plan.is_fallback(s.plan_index as usize))
+        .count();
     let det = deterministic(model);
     let (cp_len, cp) = critical_path(model);
     let acc = &run.accum;
@@ -106,7 +111,8 @@ pub fn summarize(
         trials: n,
         seed: config.seed,
         version: env!("CARGO_PKG_VERSION"),
-        steps_needed: model.len(),
+        steps_needed: model.len() - contingency,
+        contingency_steps: contingency,
         rto_seconds,
         rto_interval_seconds,
         deterministic_rto_seconds: det.rto,

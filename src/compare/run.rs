@@ -124,7 +124,11 @@ pub fn compare(
         let Some(sample) = sample else { continue };
         let (rto_seconds, rto_interval_seconds, target) = rto_figures(&sample, plan.rto_target);
         let summary = VariantFigures {
-            steps_needed: model.len(),
+            steps_needed: model
+                .steps
+                .iter()
+                .filter(|s| !plan.is_fallback(s.plan_index as usize))
+                .count(),
             rto_seconds,
             rto_interval_seconds,
             deterministic_rto_seconds: sim::deterministic(&model).rto,

@@ -192,6 +192,21 @@ impl Plan {
                 .any(|t| t.mobilise.is_some() || t.shift.is_some())
     }
 
+    /// Whether step `step` is a risk's fallback: a contingency step, appended after the written
+    /// ones, that runs only in recoveries in which its risk fires.
+    pub fn is_fallback(&self, step: usize) -> bool {
+        self.risks
+            .iter()
+            .any(|r| matches!(r.effect, RiskEffect::Fallback { step: s } if s == step))
+    }
+
+    /// The number of steps as written, without the risks' fallback steps.
+    pub fn written_steps(&self) -> usize {
+        (0..self.steps.len())
+            .filter(|&s| !self.is_fallback(s))
+            .count()
+    }
+
     /// The plan with the named risk removed (with its fallback step), as if it had never been
     /// written. Returns `None` when no risk has that name.
     pub fn without_risk(&self, name: &str) -> Option<Plan> {

@@ -29,7 +29,14 @@ pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
         .map(|l| format!("{} {}", l.name, l.capacity))
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(out, "  steps      {}", plan.steps.len());
+    let written = plan.written_steps();
+    let _ = match plan.steps.len() - written {
+        0 => writeln!(out, "  steps      {written}"),
+        n => writeln!(
+            out,
+            "  steps      {written} (+{n} contingency: a risk's fallback, run only when it fires)"
+        ),
+    };
     let _ = writeln!(out, "  systems    {}", plan.systems.len());
     let _ = writeln!(
         out,

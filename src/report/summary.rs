@@ -166,6 +166,9 @@ pub struct SimReport {
     pub version: &'static str,
     /// Steps the scenario needs.
     pub steps_needed: usize,
+    /// Risks' fallback steps the scenario may need: contingency steps, run only in recoveries in
+    /// which their risk fires, not counted in `steps_needed`.
+    pub contingency_steps: usize,
     /// RTO summary in seconds.
     pub rto_seconds: RtoStats,
     /// 95% intervals of the percentiles.

@@ -27,9 +27,13 @@ fn render_plain(r: &SimReport) -> String {
     let _ = writeln!(out, "{}", r.plan);
     let _ = writeln!(
         out,
-        "scenario {} · {} steps · policy {} · {} trials · seed {}",
+        "scenario {} · {} steps{} · policy {} · {} trials · seed {}",
         r.scenario,
         r.steps_needed,
+        match r.contingency_steps {
+            0 => String::new(),
+            n => format!(" (+{n} contingency, run only when a risk fires)"),
+        },
         r.policy.name(),
         r.trials,
         r.seed
