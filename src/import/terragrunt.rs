@@ -172,47 +172,42 @@ pub fn for_each<'t>(
         };
         return Err(ImportError::at(file, None, message).with_hint(REPORT_HINT));
     }
-    if skipped > 0 {
-        warnings.push(ImportWarning::at(
-            file,
-            None,
+    let counted = [
+        (
+            skipped,
             format!(
                 "skipped {skipped} unit{} that did not run (excluded or early exit)",
                 plural(skipped)
             ),
-        ));
-    }
-    if retried > 0 {
-        warnings.push(ImportWarning::at(
-            file,
-            None,
+        ),
+        (
+            retried,
             format!(
                 "{retried} unit{} succeeded on a retry (reason \"retry succeeded\"): each is recorded as a failed attempt and a successful one, the unit's time split evenly between them, since the report times only the unit",
                 plural(retried)
             ),
-        ));
-    }
-    if ignored > 0 {
-        warnings.push(ImportWarning::at(
-            file,
-            None,
+        ),
+        (
+            ignored,
             format!(
                 "{ignored} unit{} failed with the error ignored (reason \"error ignored\"): recorded as failed attempts",
                 plural(ignored)
             ),
-        ));
-    }
-    if zero > 0 {
-        warnings.push(ImportWarning::at(
-            file,
-            None,
+        ),
+        (
+            zero,
             format!(
                 "{zero} unit{} took 0 s, under the report's {} resolution; written as 0 s, they are read back as {}, half the resolution",
                 plural(zero),
                 super::format_resolution(resolution),
                 super::format_resolution(resolution / 2.0)
             ),
-        ));
+        ),
+    ];
+    for (count, message) in counted {
+        if count > 0 {
+            warnings.push(ImportWarning::at(file, None, message));
+        }
     }
 
     // Second pass: the observations.

@@ -308,8 +308,7 @@ impl Worker {
             .batch
             .as_mut()
             .expect("trials run side by side only when the plan allows it");
-        let mut samplers: [RandomSampler; LANES] =
-            std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
+        let mut samplers = lane_samplers(seed, first + i as u64);
         let mut failures = [0; LANES];
         batch.run(model, &mut samplers, |_, step| {
             for (total, &f) in failures.iter_mut().zip(&step.failures) {
@@ -383,8 +382,7 @@ impl Worker {
             .batch
             .as_mut()
             .expect("trials run side by side only when the plan allows it");
-        let mut samplers: [RandomSampler; LANES] =
-            std::array::from_fn(|l| RandomSampler::new(seed, first + (i + l) as u64));
+        let mut samplers = lane_samplers(seed, first + i as u64);
         let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys);
         let row = i % TILE;
         let mut failures = [0; LANES];
@@ -472,6 +470,11 @@ impl Worker {
             order: &mut self.order,
         });
     }
+}
+
+/// The samplers of trials `first..first + LANES`, run side by side.
+fn lane_samplers(seed: u64, first: u64) -> [RandomSampler; LANES] {
+    std::array::from_fn(|l| RandomSampler::new(seed, first + l as u64))
 }
 
 /// The block's rank sums of every step with the RTO: the work of [`Worker::rank_block`] that
