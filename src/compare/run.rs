@@ -111,7 +111,7 @@ pub fn compare(
         let model = Model::compile(plan, &v.scenario, v.policy);
         let outcomes = sim::run_outcomes(&model, config, progress)?;
         let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
-        let sample = RtoSample::new(rtos.clone()).map_err(|_| ()).ok();
+        let sample = RtoSample::new(rtos.clone()).ok();
         let versus_first = first.as_ref().map(|base| paired(&rtos, base));
         let quantiles_seconds = sample.as_ref().map_or_else(Vec::new, |s| {
             (0..=100)
