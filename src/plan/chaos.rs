@@ -71,6 +71,8 @@ pub struct Shift {
     pub rest: f64,
     /// What happens to work in progress at the end of a shift.
     pub handover: Handover,
+    /// How the groups' rotas lie against each other.
+    pub rota: super::workforce::Rota,
 }
 
 /// A stable 32-bit hash of a name (FNV-1a), used to key the random streams of risks, factors
@@ -189,7 +191,7 @@ impl Plan {
             || self
                 .teams
                 .iter()
-                .any(|t| t.mobilise.is_some() || t.shift.is_some())
+                .any(|t| t.mobilise.is_some() || t.shift.is_some() || t.hours.is_some())
     }
 
     /// Whether step `step` is a risk's fallback: a contingency step, appended after the written

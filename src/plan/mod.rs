@@ -13,6 +13,7 @@ mod model;
 pub mod timings;
 mod validate;
 pub mod wire;
+pub mod workforce;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ pub use chaos::{ChaosItem, Factor, Handover, Risk, RiskEffect, Shift};
 pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;
-pub use model::{Limit, Plan, Retry, Scenario, Step, Team};
+pub use model::{Alternative, Limit, Plan, Retry, Scenario, Step, Team};
+pub use workforce::{Rota, StartBand, Starts, WorkHours};
 pub use validate::{DEFAULT_SIZE_ELASTICITY, MAX_COUNT, MAX_RETRIES, validate, validate_with};
 
 /// The file format of a plan, chosen by its extension.

@@ -8,6 +8,7 @@ use crate::dist::Dist;
 use crate::fit::DurationModel;
 
 use super::chaos::{Factor, Risk, Shift};
+use super::workforce::{Starts, WorkHours};
 
 /// A team of people organised in groups that work in parallel.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,28 @@ pub struct Team {
     pub mobilise: Option<Dist>,
     /// The team's working rota, if its groups cannot work around the clock.
     pub shift: Option<Shift>,
+    /// Time for one group to hand work in progress to the group that relieves it.
+    pub handover_time: Option<Dist>,
+    /// Working hours, if the team keeps them: out of hours only the on-call groups answer.
+    pub hours: Option<WorkHours>,
+    /// Groups that answer a page out of hours (all when `None`).
+    pub on_call: Option<u32>,
+}
+
+impl Team {
+    /// Groups reachable out of hours.
+    pub fn on_call_groups(&self) -> u32 {
+        self.on_call.unwrap_or(self.groups).min(self.groups)
+    }
+}
+
+/// Another team that can do a step (cross-training), and how much slower its hands-on work is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Alternative {
+    /// Index into [`Plan::teams`].
+    pub team: usize,
+    /// Multiplier of the hands-on part when this team does it (1 = as fast as the first team).
+    pub slower: f64,
 }
 
 /// A non-human concurrency cap, such as restores the account may run at once.
@@ -57,6 +80,8 @@ pub struct Step {
     pub after: Vec<usize>,
     /// Index into [`Plan::teams`], if people do the step.
     pub team: Option<usize>,
+    /// Other teams that can do the step when the first has no group free, in the order written.
+    pub alternatives: Vec<Alternative>,
     /// Groups of the team the step occupies.
     pub crew: u32,
     /// Seconds the groups are needed per attempt; `None` means the whole attempt.
@@ -108,6 +133,8 @@ pub struct Scenario {
     pub description: Option<String>,
     /// `lost[s]` is true when system `s` is lost.
     pub lost: Vec<bool>,
+    /// When in the week the disaster strikes, if the scenario says (overrides the plan's).
+    pub starts: Option<Starts>,
 }
 
 /// A validated recovery plan.
@@ -137,6 +164,8 @@ pub struct Plan {
     pub factors: Vec<Factor>,
     /// Delay before a step can start after a dependency done by another team, if any.
     pub handoff: Option<Dist>,
+    /// When in the week the disaster strikes, if the plan says.
+    pub starts: Option<Starts>,
 }
 
 impl Plan {
@@ -159,12 +188,18 @@ impl Plan {
             name: "everything".to_string(),
             description: Some("every system is lost".to_string()),
             lost: vec![true; self.systems.len()],
+            starts: None,
         }
     }
 
     /// Which steps a scenario needs: those of the systems it loses.
     pub fn needed_steps(&self, scenario: &Scenario) -> Vec<bool> {
         self.steps.iter().map(|s| scenario.lost[s.system]).collect()
+    }
+
+    /// When the disaster strikes in `scenario`: the scenario's `starts`, else the plan's.
+    pub fn starts_of(&self, scenario: &Scenario) -> Option<Starts> {
+        scenario.starts.or(self.starts)
     }
 
     /// The factor by which the hands-on part of `step` is multiplied for its team's group size:

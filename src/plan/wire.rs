@@ -37,6 +37,8 @@ pub struct PlanWire {
     pub timings: Vec<String>,
     /// Delay before a step can start after a dependency done by another team.
     pub handoff: Option<DurationWire>,
+    /// When in the week the disaster strikes.
+    pub starts: Option<StartsWire>,
     /// Risk events.
     #[serde(default)]
     pub risk: Vec<super::chaos_wire::RiskWire>,
@@ -72,6 +74,78 @@ pub struct TeamTableWire {
     pub rest: Option<String>,
     /// `"relief"` or `"pause"`: what happens to work in progress when a shift ends.
     pub handover: Option<String>,
+    /// `"together"` or `"staggered"`: how the groups' rotas lie against each other.
+    pub rota: Option<String>,
+    /// Time to hand work in progress to the relieving group.
+    pub handover_time: Option<DurationWire>,
+    /// Working hours, such as `"Mon-Fri 09:00-18:00"`.
+    pub hours: Option<String>,
+    /// Groups that answer a page out of hours.
+    pub on_call: Option<i64>,
+}
+
+/// When in the week the disaster strikes: `"Sat 03:00"`, `"03:00"` or `{ dist = "week" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StartsWire {
+    /// A day and time, or a time.
+    At(String),
+    /// A distribution over the week.
+    Dist(StartsDistWire),
+}
+
+/// The table form of `starts`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartsDistWire {
+    /// `"week"`: uniform over the week.
+    pub dist: String,
+}
+
+/// The teams that can do a step: one name, or a list in order of preference.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StepTeamWire {
+    /// `team = "dba"`.
+    One(String),
+    /// `team = ["dba", { team = "platform", slower = 1.5 }]`.
+    Many(Vec<TeamChoiceWire>),
+}
+
+/// One team of a step's list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TeamChoiceWire {
+    /// A team as fast as the first.
+    Name(String),
+    /// A team and how much slower its hands-on work is.
+    Table(TeamChoiceTableWire),
+}
+
+/// The table form of one team of a step's list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamChoiceTableWire {
+    /// The team.
+    pub team: String,
+    /// Multiplier of the hands-on part (default 1).
+    pub slower: Option<f64>,
+}
+
+impl StepTeamWire {
+    /// The teams in order with their slowness as written (`None` for 1).
+    pub fn choices(&self) -> Vec<(&str, Option<f64>)> {
+        match self {
+            StepTeamWire::One(name) => vec![(name.as_str(), None)],
+            StepTeamWire::Many(list) => list
+                .iter()
+                .map(|c| match c {
+                    TeamChoiceWire::Name(n) => (n.as_str(), None),
+                    TeamChoiceWire::Table(t) => (t.team.as_str(), t.slower),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One recovery step.
@@ -87,8 +161,8 @@ pub struct StepWire {
     /// Step ids or system names this step waits for.
     #[serde(default)]
     pub after: Vec<String>,
-    /// The team that performs it.
-    pub team: Option<String>,
+    /// The team that performs it, or teams in order of preference.
+    pub team: Option<StepTeamWire>,
     /// Groups of the team it occupies.
     pub crew: Option<i64>,
     /// Time the groups are needed; the rest runs unattended.
@@ -173,6 +247,8 @@ pub struct ScenarioWire {
     /// The systems lost; `"*"` for all.
     #[serde(default)]
     pub lost: Vec<String>,
+    /// When in the week the disaster strikes in this scenario.
+    pub starts: Option<StartsWire>,
 }
 
 /// Deserializes a map keeping its entries in file order (serde maps would sort or hash them).

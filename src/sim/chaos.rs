@@ -15,7 +15,7 @@ use super::model::{CStep, NONE};
 use super::trial::StepTiming;
 use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
-use crate::plan::{Handover, Plan, RiskEffect};
+use crate::plan::{Handover, Plan, RiskEffect, Rota, Starts, WorkHours};
 
 /// Stream tag of a risk (fires?, delay, restart point).
 pub const TAG_RISK: u64 = 1;
@@ -25,8 +25,12 @@ pub const TAG_FACTOR: u64 = 2;
 pub const TAG_MOBILISE: u64 = 3;
 /// Stream tag of a fallback step's durations.
 pub const TAG_FALLBACK: u64 = 5;
+/// Stream tag of the hour the disaster strikes.
+pub const TAG_STARTS: u64 = 6;
 /// Bit set on a step's stream id to key its hand-off delay.
 const HANDOFF_BIT: u64 = 1 << 35;
+/// Bit set on a step's stream id to key the hand-over times of its reliefs.
+pub const RELIEF_BIT: u64 = 1 << 36;
 
 /// The id of a random stream: `tag` in bits 32 to 39 above a 32-bit key. Steps use their plan
 /// index (tag 0), so no chaos stream ever coincides with a step's.
@@ -73,16 +77,50 @@ pub struct ChaosModel {
     pub factors: Vec<CFactor>,
     /// Per team: mobilisation time and its stream.
     pub mobilise: Vec<Option<(Dist, u64)>>,
-    /// Per team: (shift, rest) when work pauses between shifts.
-    pub shifts: Vec<Option<(f64, f64)>>,
+    /// Per team: its rota, when its groups cannot work around the clock.
+    pub rotas: Vec<Option<CRota>>,
+    /// Per team: working hours and the groups on call outside them, when the team keeps
+    /// hours and the scenario says when the disaster strikes.
+    pub hours: Vec<Option<(WorkHours, u32)>>,
+    /// When in the week the disaster strikes, if the scenario says.
+    pub starts: Option<Starts>,
+    /// Per team: whether its groups are followed one by one (a rota or working hours), not
+    /// counted.
+    pub by_group: Vec<bool>,
     /// The hand-off delay.
     pub handoff: Option<Dist>,
+}
+
+/// A team's rota, compiled.
+#[derive(Debug, Clone)]
+pub struct CRota {
+    /// Seconds on duty.
+    pub shift: f64,
+    /// Seconds off.
+    pub rest: f64,
+    /// Whether another group takes over work in progress at the end of a shift.
+    pub relief: bool,
+    /// Whether the groups take turns (group k offset by k x period / groups).
+    pub staggered: bool,
+    /// Time to hand work over to a relieving group.
+    pub handover_time: Option<Dist>,
+}
+
+impl CRota {
+    /// Shift plus rest.
+    pub fn period(&self) -> f64 {
+        self.shift + self.rest
+    }
 }
 
 impl ChaosModel {
     /// The chaos of `plan` for the compiled steps; `compiled_of[plan index]` is the compiled
     /// index or [`NONE`]. `None` when the plan has no chaos.
-    pub fn compile(plan: &Plan, compiled_of: &[u32]) -> Option<ChaosModel> {
+    pub fn compile(
+        plan: &Plan,
+        compiled_of: &[u32],
+        starts: Option<Starts>,
+    ) -> Option<ChaosModel> {
         if !plan.has_chaos() {
             return None;
         }
@@ -132,13 +170,34 @@ impl ChaosModel {
                         .map(|d| (d, stream_id(TAG_MOBILISE, name_hash(&t.name))))
                 })
                 .collect(),
-            shifts: plan
+            rotas: plan
                 .teams
                 .iter()
-                .map(|t| match t.shift {
-                    Some(s) if s.handover == Handover::Pause => Some((s.shift, s.rest)),
-                    _ => None,
+                .map(|t| {
+                    t.shift.map(|s| CRota {
+                        shift: s.shift,
+                        rest: s.rest,
+                        relief: s.handover == Handover::Relief,
+                        staggered: s.rota == Rota::Staggered && t.groups > 1,
+                        handover_time: t.handover_time.clone(),
+                    })
                 })
+                .collect(),
+            hours: plan
+                .teams
+                .iter()
+                .map(|t| {
+                    t.hours
+                        .clone()
+                        .filter(|_| starts.is_some())
+                        .map(|h| (h, t.on_call_groups()))
+                })
+                .collect(),
+            starts,
+            by_group: plan
+                .teams
+                .iter()
+                .map(|t| t.shift.is_some() || (t.hours.is_some() && starts.is_some()))
                 .collect(),
             handoff: plan.handoff.clone(),
         })
@@ -165,6 +224,14 @@ pub struct ChaosDraws {
     pub handoff: Vec<f64>,
     /// Per risk: whether it fired.
     pub fired: Vec<bool>,
+    /// The second of the week the disaster strikes (0 when the scenario does not say).
+    pub start_second: f64,
+    /// Per group of every team (see [`super::Model::group_start`]): when it joins the
+    /// recovery, and when its first shift begins.
+    pub group_join: Vec<f64>,
+    /// Per group: the start of its rota: it is on duty from `base + k (shift + rest)` for
+    /// `shift`, once it has joined.
+    pub group_base: Vec<f64>,
 }
 
 impl ChaosDraws {
@@ -174,6 +241,7 @@ impl ChaosDraws {
         &mut self,
         chaos: &ChaosModel,
         steps: &[CStep],
+        team_groups: &[u32],
         stream: &dyn Fn(u64) -> Option<SplitMix64>,
     ) {
         let n = steps.len();
@@ -229,6 +297,7 @@ impl ChaosDraws {
                 },
                 None => 0.0,
             }));
+        self.draw_groups(chaos, team_groups, stream);
         self.handoff.clear();
         if let Some(h) = &chaos.handoff {
             self.handoff
@@ -238,6 +307,54 @@ impl ChaosDraws {
                 }));
         } else {
             self.handoff.resize(n, 0.0);
+        }
+    }
+
+    /// When the disaster strikes and when each group joins and starts its rota.
+    fn draw_groups(
+        &mut self,
+        chaos: &ChaosModel,
+        team_groups: &[u32],
+        stream: &dyn Fn(u64) -> Option<SplitMix64>,
+    ) {
+        self.start_second = match chaos.starts {
+            Some(starts) => {
+                let u = match stream(stream_id(TAG_STARTS, 0)) {
+                    Some(mut rng) => rng.random::<f64>(),
+                    None => 0.5,
+                };
+                starts.second(u)
+            }
+            None => 0.0,
+        };
+        self.group_join.clear();
+        self.group_base.clear();
+        for (t, &groups) in team_groups.iter().enumerate() {
+            let ready = self.team_ready[t];
+            // Out of hours only the on-call groups answer; the others are reached when working
+            // hours next begin, and then need their mobilisation time.
+            let late = match &chaos.hours[t] {
+                Some((hours, on_call)) if !hours.contains(self.start_second) => {
+                    Some((hours.until_next_start(self.start_second), *on_call))
+                }
+                _ => None,
+            };
+            for k in 0..groups {
+                let join = match late {
+                    Some((wait, on_call)) if k >= on_call => wait + ready,
+                    _ => ready,
+                };
+                let base = match &chaos.rotas[t] {
+                    // A staggered group keeps its turn: joining late, it works the rest of
+                    // its current shift, if any, then follows its rota.
+                    Some(rota) if rota.staggered => {
+                        ready + f64::from(k) * rota.period() / f64::from(groups)
+                    }
+                    _ => join,
+                };
+                self.group_join.push(join);
+                self.group_base.push(base);
+            }
         }
     }
 

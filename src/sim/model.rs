@@ -117,6 +117,13 @@ pub struct Model {
     pub use_amount: Vec<u32>,
     /// Groups per team.
     pub team_groups: Vec<u32>,
+    /// Where each team's groups start in per-group arrays (length teams + 1).
+    pub group_start: Vec<u32>,
+    /// CSR offsets into `alt_steps` (length steps + 1): the other teams that can do each step.
+    pub alt_start: Vec<u32>,
+    /// Each step's alternatives, as copies of the step on the other team (its scaling and
+    /// slowness applied; the same random stream).
+    pub alt_steps: Vec<CStep>,
     /// Capacity per limit.
     pub limit_capacity: Vec<u32>,
     /// Dispatch priority rank of each step (0 = first).
@@ -159,6 +166,8 @@ impl Model {
         let mut pred = Vec::new();
         let mut use_start = vec![0u32];
         let (mut use_limit, mut use_amount) = (Vec::new(), Vec::new());
+        let mut alt_start = vec![0u32];
+        let mut alt_steps = Vec::new();
         for &s in &kept {
             let step = &plan.steps[s];
             for &d in &step.after {
@@ -189,6 +198,18 @@ impl Model {
                 hands_on: step.hands_on.unwrap_or(f64::INFINITY),
                 scale: plan.hands_on_scale(step),
             });
+            let primary = steps.last().expect("just pushed").clone();
+            for alt in &step.alternatives {
+                let team = &plan.teams[alt.team];
+                let scale = (f64::from(team.recorded_size) / f64::from(team.size))
+                    .powf(step.size_elasticity);
+                alt_steps.push(CStep {
+                    team: alt.team as u32,
+                    scale: scale * alt.slower,
+                    ..primary.clone()
+                });
+            }
+            alt_start.push(alt_steps.len() as u32);
         }
         let n = steps.len();
         let mut succ_lists: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -215,13 +236,21 @@ impl Model {
             use_limit,
             use_amount,
             team_groups: plan.teams.iter().map(|t| t.groups).collect(),
+            group_start: std::iter::once(0)
+                .chain(plan.teams.iter().scan(0u32, |sum, t| {
+                    *sum += t.groups;
+                    Some(*sum)
+                }))
+                .collect(),
+            alt_start,
+            alt_steps,
             limit_capacity: plan.limits.iter().map(|l| l.capacity).collect(),
             rank: Vec::new(),
             by_rank: Vec::new(),
             unconstrained,
             policy,
             record_starts: false,
-            chaos: ChaosModel::compile(plan, &compiled_of).map(Box::new),
+            chaos: ChaosModel::compile(plan, &compiled_of, plan.starts_of(scenario)).map(Box::new),
         };
         model.set_policy(policy);
         model
@@ -235,6 +264,17 @@ impl Model {
     /// Whether the scenario needs no steps at all.
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// The other teams' copies of step `s` (cross-training), in order of preference.
+    #[inline]
+    pub fn alternatives(&self, s: usize) -> &[CStep] {
+        &self.alt_steps[self.alt_start[s] as usize..self.alt_start[s + 1] as usize]
+    }
+
+    /// Whether any step can be done by more than one team.
+    pub fn has_alternatives(&self) -> bool {
+        !self.alt_steps.is_empty()
     }
 
     /// Predecessors of step `s`.

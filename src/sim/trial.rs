@@ -15,7 +15,7 @@ use std::collections::BinaryHeap;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
-use super::chaos::{ChaosDraws, shift_end};
+use super::chaos::{ChaosDraws, RELIEF_BIT, shift_end};
 use super::model::{CStep, Model, NONE, PlainLogNormal, attempt_time};
 use super::ready::ReadyLists;
 use crate::dist::lognormal_scored;
@@ -224,6 +224,10 @@ enum Kind {
     Wake,
     /// A step's dependencies have all arrived (after a hand-off delay).
     Ready,
+    /// A group comes on or goes off duty (the event's step field holds the group).
+    Duty,
+    /// The shift of the group leading a step ends with hands-on work left: relief.
+    Relieve,
 }
 
 /// A scheduled event, packed into two integers so that the event heap moves 16 bytes and
@@ -232,11 +236,11 @@ enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Event {
     time_bits: u64,
-    /// `seq << 32 | kind << 30 | step`, with [`NONE`] as `STEP_MASK`.
+    /// `seq << 32 | kind << 29 | step`, with [`NONE`] as `STEP_MASK`.
     tag: u64,
 }
 
-const STEP_MASK: u64 = (1 << 30) - 1;
+const STEP_MASK: u64 = (1 << 29) - 1;
 
 impl Event {
     #[inline]
@@ -252,7 +256,7 @@ impl Event {
         };
         Event {
             time_bits: time.to_bits(),
-            tag: u64::from(seq) << 32 | (kind as u64) << 30 | step,
+            tag: u64::from(seq) << 32 | (kind as u64) << 29 | step,
         }
     }
 
@@ -263,11 +267,13 @@ impl Event {
 
     #[inline]
     fn kind(&self) -> Kind {
-        match (self.tag >> 30) & 3 {
+        match (self.tag >> 29) & 7 {
             0 => Kind::Release,
             1 => Kind::Finish,
             2 => Kind::Wake,
-            _ => Kind::Ready,
+            3 => Kind::Ready,
+            4 => Kind::Duty,
+            _ => Kind::Relieve,
         }
     }
 
@@ -336,6 +342,98 @@ pub struct TrialState {
     /// The chaos drawn for the current trial (empty without chaos).
     pub chaos: ChaosDraws,
     arrive: Vec<f64>,
+    /// The groups of teams followed one by one (see [`Groups`]).
+    groups: Groups,
+    /// Steps finished in the current trial.
+    finished: usize,
+    /// The ready list of steps several teams can do, or `NONE` when there is none.
+    multi: usize,
+}
+
+/// The state of the groups of teams with a rota or working hours, followed one by one, and of
+/// the steps they work on: who leads each step, the hands-on work it has left when relief is
+/// needed, and the steps waiting for a relieving group.
+#[derive(Debug, Clone, Default)]
+struct Groups {
+    /// Team of each group.
+    team: Vec<u32>,
+    /// Whether each group works on a step.
+    busy: Vec<bool>,
+    /// Whether each group is on duty (joined, and in a shift).
+    on: Vec<bool>,
+    /// Each group's current shift (its rota's cycle number).
+    cycle: Vec<u32>,
+    /// When each group on duty goes off (infinite for a group without a rota).
+    off_at: Vec<f64>,
+    /// The groups each step holds: `held[held_start[s]..][..crew]`.
+    held: Vec<u32>,
+    held_start: Vec<u32>,
+    /// The team each step is done by (its own, or the alternative that took it).
+    used: Vec<u32>,
+    /// When each step's groups were taken, for the team's busy time.
+    taken_at: Vec<f64>,
+    /// Hands-on seconds each relieved step has left.
+    work_left: Vec<f64>,
+    /// When each relieved step's current stretch of work began.
+    resumed: Vec<f64>,
+    /// The unattended rest of each relieved step's final attempt.
+    tail: Vec<f64>,
+    /// Per team: relieved steps waiting for a group, as ranks, ascending.
+    waiting: Vec<Vec<u32>>,
+    /// Relieved steps waiting in all.
+    waiting_count: usize,
+    /// Per step: the stream of its hand-over times, once it has had one.
+    handover_rng: Vec<Option<SplitMix64>>,
+    /// Scratch list of the groups a relieved step held.
+    prefer: Vec<u32>,
+}
+
+impl Groups {
+    /// Buffers for `model`'s groups and steps.
+    fn new(model: &Model) -> Groups {
+        let n = model.len();
+        let groups = *model.group_start.last().unwrap_or(&0) as usize;
+        let mut team = vec![0u32; groups];
+        for t in 0..model.team_groups.len() {
+            for g in model.group_start[t]..model.group_start[t + 1] {
+                team[g as usize] = t as u32;
+            }
+        }
+        let mut held_start = Vec::with_capacity(n + 1);
+        let mut at = 0u32;
+        for step in &model.steps {
+            held_start.push(at);
+            at += step.crew;
+        }
+        held_start.push(at);
+        Groups {
+            team,
+            busy: vec![false; groups],
+            on: vec![false; groups],
+            cycle: vec![0; groups],
+            off_at: vec![f64::INFINITY; groups],
+            held: vec![NONE; at as usize],
+            held_start,
+            used: vec![NONE; n],
+            taken_at: vec![0.0; n],
+            work_left: vec![0.0; n],
+            resumed: vec![0.0; n],
+            tail: vec![0.0; n],
+            waiting: vec![Vec::new(); model.team_groups.len()],
+            waiting_count: 0,
+            handover_rng: vec![None; n],
+            prefer: Vec::new(),
+        }
+    }
+
+    /// Forgets the last trial's relief.
+    fn clear(&mut self) {
+        if self.waiting_count > 0 {
+            self.waiting.iter_mut().for_each(Vec::clear);
+            self.waiting_count = 0;
+        }
+        self.handover_rng.iter_mut().for_each(|r| *r = None);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -373,10 +471,17 @@ impl TrialState {
             free_limit: vec![0; limits],
             team_released: vec![(f64::NAN, NONE); teams],
             limit_released: vec![(f64::NAN, NONE); limits],
-            ready: ReadyLists::new(teams, n),
+            ready: ReadyLists::new(teams + usize::from(model.has_alternatives()), n),
             heap: BinaryHeap::with_capacity(2 * n + 2 + teams),
             chaos: ChaosDraws::default(),
             arrive: vec![0.0; n],
+            groups: Groups::new(model),
+            finished: 0,
+            multi: if model.has_alternatives() {
+                teams
+            } else {
+                NONE as usize
+            },
         }
     }
 
@@ -419,7 +524,7 @@ impl TrialState {
     ) -> f64 {
         if let Some(chaos) = &model.chaos {
             self.chaos
-                .draw(chaos, &model.steps, &|id| sampler.stream(id));
+                .draw(chaos, &model.steps, &model.team_groups, &|id| sampler.stream(id));
         }
         if model.unconstrained {
             if model.chaos.is_some() {
@@ -534,23 +639,31 @@ impl TrialState {
             .for_each(|x| *x = (f64::NAN, NONE));
         self.ready.clear();
         self.heap.clear();
+        self.finished = 0;
+        self.groups.clear();
         let chaos = model.chaos.is_some();
+        let mut seq = 0u32;
+        if let Some(c) = &model.chaos {
+            if c.by_group.iter().any(|&b| b) {
+                self.start_groups(model, &mut seq);
+            }
+        }
         for s in 0..n {
             let preds = model.pred_start[s + 1] - model.pred_start[s];
             self.remaining[s] = preds;
             self.last_dep[s] = NONE;
             self.blocked_by[s] = Blocked::No;
+            self.groups.used[s] = model.steps[s].team;
             if preds == 0 {
                 self.ready_at[s] = 0.0;
                 self.make_ready(model, s, 0.0, chaos);
             }
         }
-        let mut seq = 0u32;
-        if chaos {
+        if let Some(c) = &model.chaos {
             self.arrive[..n].iter_mut().for_each(|x| *x = 0.0);
-            for &t in &self.chaos.team_ready {
-                if t > 0.0 {
-                    self.heap.push(Event::new(t, seq, Kind::Wake, NONE));
+            for (t, &ready) in self.chaos.team_ready.iter().enumerate() {
+                if ready > 0.0 && !c.by_group[t] {
+                    self.heap.push(Event::new(ready, seq, Kind::Wake, NONE));
                     seq += 1;
                 }
             }
@@ -560,7 +673,10 @@ impl TrialState {
         let mut last = NONE;
         loop {
             self.dispatch(model, now, sampler, &mut seq, chaos);
-
+            // Groups on a rota come and go for ever: the trial ends with its last step.
+            if self.finished == n {
+                break;
+            }
             let Some(first) = self.heap.pop() else {
                 break;
             };
@@ -571,23 +687,29 @@ impl TrialState {
                 match e.kind() {
                     Kind::Wake => {
                         for t in 0..model.team_groups.len() {
-                            self.ready.mark(t);
+                            self.mark_team(t);
                         }
                     }
                     Kind::Ready => {
                         self.ready_at[s] = now;
                         self.make_ready(model, s, now, chaos);
                     }
+                    Kind::Duty => self.duty(model, s, &mut seq),
+                    Kind::Relieve => self.relieve(model, s, now),
                     Kind::Release => {
-                        let step = &model.steps[s];
-                        let t = step.team as usize;
-                        self.free_groups[t] += step.crew;
+                        let crew = model.steps[s].crew;
+                        let t = self.groups.used[s] as usize;
+                        if model.chaos.as_ref().is_some_and(|c| c.by_group[t]) {
+                            self.release_groups(model, s);
+                        } else {
+                            self.free_groups[t] += crew;
+                        }
                         self.team_released[t] = (now, e.step());
-                        self.team_busy[t] +=
-                            f64::from(step.crew) * (self.release[s] - self.start[s]);
-                        self.ready.mark(t);
+                        self.team_busy[t] += f64::from(crew) * (self.release[s] - self.groups.taken_at[s]);
+                        self.mark_team(t);
                     }
                     Kind::Finish => {
+                        self.finished += 1;
                         let mut freed = false;
                         for (l, a) in model.uses(s) {
                             self.free_limit[l as usize] += a;
@@ -624,18 +746,239 @@ impl TrialState {
                 };
             }
         }
-        debug_assert!(self.ready.is_empty(), "validated plans never deadlock");
+        debug_assert!(
+            self.finished == n && self.ready.is_empty(),
+            "validated plans never deadlock"
+        );
         self.rto = rto;
         self.last = last;
     }
 
-    /// The ready list step `s` waits in: its team's, or the one of steps without a team (also
-    /// for a fallback whose risk did not fire, which needs nobody).
+    /// Team `t` has groups back: its ready list, and the list of steps several teams can do,
+    /// must be looked at again.
+    #[inline]
+    fn mark_team(&mut self, t: usize) {
+        self.ready.mark(t);
+        if self.multi != NONE as usize {
+            self.ready.mark(self.multi);
+        }
+    }
+
+    /// Sets every group of the teams followed one by one off duty and free, and posts the
+    /// event of each one's first shift (or, for a team without a rota, its joining).
+    fn start_groups(&mut self, model: &Model, seq: &mut u32) {
+        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        for (t, &by_group) in chaos.by_group.iter().enumerate() {
+            if !by_group {
+                continue;
+            }
+            self.free_groups[t] = 0;
+            for g in model.group_start[t] as usize..model.group_start[t + 1] as usize {
+                let (join, base) = (self.chaos.group_join[g], self.chaos.group_base[g]);
+                self.groups.busy[g] = false;
+                self.groups.on[g] = false;
+                self.groups.off_at[g] = f64::INFINITY;
+                // The first shift the group works: the one it joins in, or the next.
+                let (on_at, cycle) = match &chaos.rotas[t] {
+                    Some(rota) => {
+                        let period = rota.period();
+                        let k = ((join - base) / period).floor().max(0.0);
+                        if join < base + k * period + rota.shift {
+                            (join.max(base + k * period), k as u32)
+                        } else {
+                            (base + (k + 1.0) * period, k as u32 + 1)
+                        }
+                    }
+                    None => (join, 0),
+                };
+                self.groups.cycle[g] = cycle;
+                if on_at <= 0.0 {
+                    self.come_on(model, g, seq);
+                } else {
+                    self.heap
+                        .push(Event::new(on_at, *seq, Kind::Duty, g as u32));
+                    *seq += 1;
+                }
+            }
+        }
+    }
+
+    /// Group `g` comes on duty at `now`; under a rota its shift's end is posted.
+    fn come_on(&mut self, model: &Model, g: usize, seq: &mut u32) {
+        let t = self.groups.team[g] as usize;
+        self.groups.on[g] = true;
+        if !self.groups.busy[g] {
+            self.free_groups[t] += 1;
+            self.mark_team(t);
+        }
+        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        if let Some(rota) = &chaos.rotas[t] {
+            let cycle = f64::from(self.groups.cycle[g]);
+            let off = self.chaos.group_base[g] + cycle * rota.period() + rota.shift;
+            self.groups.off_at[g] = off;
+            self.heap.push(Event::new(off, *seq, Kind::Duty, g as u32));
+            *seq += 1;
+        }
+    }
+
+    /// A duty event of group `g`: it comes on if it was off, else its shift ends.
+    fn duty(&mut self, model: &Model, g: usize, seq: &mut u32) {
+        if !self.groups.on[g] {
+            self.come_on(model, g, seq);
+            return;
+        }
+        let t = self.groups.team[g] as usize;
+        self.groups.on[g] = false;
+        if !self.groups.busy[g] {
+            self.free_groups[t] -= 1;
+        }
+        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        let rota = chaos.rotas[t].as_ref().expect("only a rota ends shifts");
+        self.groups.cycle[g] += 1;
+        let on = self.chaos.group_base[g] + f64::from(self.groups.cycle[g]) * rota.period();
+        self.heap.push(Event::new(on, *seq, Kind::Duty, g as u32));
+        *seq += 1;
+    }
+
+    /// Takes `crew` free groups of team `t` on duty for step `s`, those of `prefer` first, then
+    /// those whose shift lasts longest; returns the group that leads the work (the first taken).
+    fn take_groups(&mut self, model: &Model, s: usize, t: usize, prefer: &[u32]) -> u32 {
+        let crew = model.steps[s].crew as usize;
+        let range = model.group_start[t] as usize..model.group_start[t + 1] as usize;
+        let at = self.groups.held_start[s] as usize;
+        let mut taken = 0;
+        for &g in prefer {
+            let g = g as usize;
+            if taken < crew && self.groups.on[g] && !self.groups.busy[g] {
+                self.groups.busy[g] = true;
+                self.groups.held[at + taken] = g as u32;
+                taken += 1;
+            }
+        }
+        while taken < crew {
+            let mut best = NONE;
+            for g in range.clone() {
+                if self.groups.on[g]
+                    && !self.groups.busy[g]
+                    && (best == NONE || self.groups.off_at[g] > self.groups.off_at[best as usize])
+                {
+                    best = g as u32;
+                }
+            }
+            debug_assert!(best != NONE, "the dispatcher counted enough free groups on duty");
+            self.groups.busy[best as usize] = true;
+            self.groups.held[at + taken] = best;
+            taken += 1;
+        }
+        self.free_groups[t] -= crew as u32;
+        self.groups.held[at]
+    }
+
+    /// Frees the groups step `s` holds; those on duty are free at once.
+    fn release_groups(&mut self, model: &Model, s: usize) {
+        let crew = model.steps[s].crew as usize;
+        let at = self.groups.held_start[s] as usize;
+        let t = self.groups.used[s] as usize;
+        for i in 0..crew {
+            let g = self.groups.held[at + i] as usize;
+            self.groups.busy[g] = false;
+            if self.groups.on[g] {
+                self.free_groups[t] += 1;
+            }
+        }
+    }
+
+    /// Step `s` (relieved work) goes on at `from` with its lead group: it ends within the
+    /// lead's shift, or is relieved when the shift ends.
+    fn work_stretch(&mut self, s: usize, from: f64, seq: &mut u32) {
+        self.groups.resumed[s] = from;
+        let lead = self.groups.held[self.groups.held_start[s] as usize] as usize;
+        let end = from + self.groups.work_left[s];
+        let off = self.groups.off_at[lead];
+        if end <= off {
+            self.release[s] = end;
+            self.finish[s] = end + self.groups.tail[s];
+            self.heap.push(Event::new(end, *seq, Kind::Release, s as u32));
+            self.heap
+                .push(Event::new(self.finish[s], *seq + 1, Kind::Finish, s as u32));
+            *seq += 2;
+        } else {
+            self.heap
+                .push(Event::new(off.max(from), *seq, Kind::Relieve, s as u32));
+            *seq += 1;
+        }
+    }
+
+    /// The shift of the group leading step `s` ends at `now` with work left: its groups are
+    /// free, and the work waits for a relieving group.
+    fn relieve(&mut self, model: &Model, s: usize, now: f64) {
+        let done = (now - self.groups.resumed[s]).max(0.0);
+        self.groups.work_left[s] = (self.groups.work_left[s] - done).max(0.0);
+        let t = self.groups.used[s] as usize;
+        self.team_busy[t] += f64::from(model.steps[s].crew) * (now - self.groups.taken_at[s]);
+        self.release_groups(model, s);
+        let rank = model.rank[s];
+        let list = &mut self.groups.waiting[t];
+        let at = list.partition_point(|&r| r < rank);
+        list.insert(at, rank);
+        self.groups.waiting_count += 1;
+        self.mark_team(t);
+    }
+
+    /// Gives the relieved steps waiting for a group the groups on duty now, before any new
+    /// work: the step's own group when it is back (no hand-over), else any free group after
+    /// the team's hand-over time.
+    fn serve_relief<S: Sampler>(&mut self, model: &Model, now: f64, sampler: &S, seq: &mut u32) {
+        let chaos = model.chaos.as_ref().expect("relief needs chaos");
+        for t in 0..self.groups.waiting.len() {
+            let mut i = 0;
+            while i < self.groups.waiting[t].len() {
+                let s = model.by_rank[self.groups.waiting[t][i] as usize] as usize;
+                let crew = model.steps[s].crew;
+                if self.free_groups[t] < crew {
+                    i += 1;
+                    continue;
+                }
+                self.groups.waiting[t].remove(i);
+                self.groups.waiting_count -= 1;
+                let at = self.groups.held_start[s] as usize;
+                let mut before = std::mem::take(&mut self.groups.prefer);
+                before.clear();
+                before.extend_from_slice(&self.groups.held[at..at + crew as usize]);
+                let lead = self.take_groups(model, s, t, &before);
+                let own = lead == before[0];
+                self.groups.prefer = before;
+                let rota = chaos.rotas[t].as_ref().expect("relief needs a rota");
+                let handover = match &rota.handover_time {
+                    Some(d) if !own => match &mut self.groups.handover_rng[s] {
+                        Some(rng) => d.sample_value(rng),
+                        None => match sampler.stream(model.steps[s].stream | RELIEF_BIT) {
+                            Some(mut rng) => {
+                                let v = d.sample_value(&mut rng);
+                                self.groups.handover_rng[s] = Some(rng);
+                                v
+                            }
+                            None => d.mean(),
+                        },
+                    },
+                    _ => 0.0,
+                };
+                self.groups.taken_at[s] = now;
+                self.work_stretch(s, now + handover, seq);
+            }
+        }
+    }
+
+    /// The ready list step `s` waits in: its team's, the list of steps several teams can do,
+    /// or the one of steps without a team (also for a fallback whose risk did not fire, which
+    /// needs nobody).
     #[inline]
     fn list_of(&self, model: &Model, s: usize, chaos: bool) -> usize {
         let team = model.steps[s].team;
         if team == NONE || (chaos && !self.chaos.active[s]) {
             self.ready.teamless()
+        } else if self.multi != NONE as usize && model.alt_start[s] != model.alt_start[s + 1] {
+            self.multi
         } else {
             team as usize
         }
@@ -655,12 +998,24 @@ impl TrialState {
         self.ready.insert(list, model.rank[s]);
     }
 
+    /// Whether a list's steps need no team's free groups to be looked at: the list of steps
+    /// without a team, and the one of steps several teams can do (each looked at on its own).
+    #[inline]
+    fn list_is_free(&self, list: usize) -> bool {
+        list == self.ready.teamless() || list == self.multi
+    }
+
+    /// Whether team `t` has `crew` free groups that can start now (mobilised, on duty).
+    #[inline]
+    fn team_fits(&self, t: usize, crew: u32, now: f64, chaos: bool) -> bool {
+        self.free_groups[t] >= crew && (!chaos || now >= self.chaos.team_ready[t])
+    }
+
     /// Whether team list `list` could start anything at `now`: it has a free group and has
     /// mobilised.
     #[inline]
     fn list_can_start(&self, list: usize, now: f64, chaos: bool) -> bool {
-        list == self.ready.teamless()
-            || (self.free_groups[list] > 0 && (!chaos || now >= self.chaos.team_ready[list]))
+        self.list_is_free(list) || self.team_fits(list, 1, now, chaos)
     }
 
     /// Records that ready step `s` of list `list` waits, from `now`, for `reason`.
@@ -690,6 +1045,32 @@ impl TrialState {
         }
     }
 
+    /// The copy of step `s` to start now from list `list`: the step itself, or for a step
+    /// several teams can do the first of its teams with the crew free; `None` when no team
+    /// fits.
+    #[inline]
+    fn choose<'m>(
+        &self,
+        model: &'m Model,
+        list: usize,
+        s: usize,
+        now: f64,
+        chaos: bool,
+    ) -> Option<&'m CStep> {
+        let step = &model.steps[s];
+        if list == self.ready.teamless() {
+            return Some(step);
+        }
+        if list != self.multi {
+            return self
+                .team_fits(list, step.crew, now, chaos)
+                .then_some(step);
+        }
+        std::iter::once(step)
+            .chain(model.alternatives(s))
+            .find(|c| self.team_fits(c.team as usize, c.crew, now, chaos))
+    }
+
     /// Starts every ready step that fits at `now`, in priority order, looking only at the
     /// lists whose steps could have become startable since the last dispatch.
     fn dispatch<S: Sampler>(
@@ -700,6 +1081,9 @@ impl TrialState {
         seq: &mut u32,
         chaos: bool,
     ) {
+        if self.groups.waiting_count > 0 {
+            self.serve_relief(model, now, sampler, seq);
+        }
         if !self.ready.any_dirty() {
             return;
         }
@@ -713,30 +1097,27 @@ impl TrialState {
         self.ready.begin();
         while let Some((list, r)) = self.ready.next() {
             let s = model.by_rank[r as usize] as usize;
-            let step = &model.steps[s];
-            let team_fits = list == self.ready.teamless()
-                || (self.free_groups[list] >= step.crew
-                    && (!chaos || now >= self.chaos.team_ready[list]));
+            let chosen = self.choose(model, list, s, now, chaos);
             let short_limit = model
                 .uses(s)
                 .find(|&(l, a)| self.free_limit[l as usize] < a)
                 .map(|(l, _)| l);
-            if !team_fits || short_limit.is_some() {
+            let Some(chosen) = chosen.filter(|_| short_limit.is_none()) else {
                 // Waiting is charged to whatever blocks the step at each moment: the
                 // reason holds until the list is next looked at.
                 let reason = match short_limit {
-                    Some(l) if team_fits => Blocked::Limit(l),
+                    Some(l) if chosen.is_some() => Blocked::Limit(l),
                     _ => Blocked::Team,
                 };
                 self.block(model, list, s, now, reason);
                 self.ready.keep(list);
                 continue;
-            }
+            };
             if matches!(self.blocked_by[s], Blocked::Limit(_)) {
                 self.ready.count_limit_waiter(list, -1);
             }
             self.ready.take(list);
-            self.start_step(model, s, now, sampler, seq);
+            self.start_step(model, s, chosen, now, sampler, seq);
             // What the start took can change why the steps already looked at in this dispatch
             // wait (a step that waited for a limit may now wait for its team, or for another
             // limit): they are looked at again at the next event, as a scan of every ready step
@@ -744,7 +1125,7 @@ impl TrialState {
             if model.use_start[s] != model.use_start[s + 1] {
                 self.ready.mark_limit_waiters();
             }
-            if list != self.ready.teamless() {
+            if !self.list_is_free(list) {
                 if self.ready.has_limit_waiters(list) {
                     self.ready.mark(list);
                 }
@@ -757,39 +1138,29 @@ impl TrialState {
         self.ready.end();
     }
 
+    /// Starts step `s` at `now` as `chosen` (the step, or its copy on another team).
     fn start_step<S: Sampler>(
         &mut self,
         model: &Model,
         s: usize,
+        chosen: &CStep,
         now: f64,
         sampler: &mut S,
         seq: &mut u32,
     ) {
-        let step = &model.steps[s];
-        let mut t = sampler.time(step);
-        let mut team = step.team;
-        let mut release = now + t.lead + t.hands;
-        let mut finish = now + t.lead + t.length;
-        if model.chaos.is_some() {
-            t = self.chaos.apply(s, t, step.team != NONE);
+        let mut t = sampler.time(chosen);
+        let mut team = chosen.team;
+        let mut by_group = false;
+        if let Some(c) = &model.chaos {
+            t = self.chaos.apply(s, t, team != NONE);
             if !self.chaos.active[s] {
                 team = NONE;
             }
-            release = now + t.lead + t.hands;
-            finish = now + t.lead + t.length;
-            if let Some(Some((shift, rest))) = model
-                .chaos
-                .as_ref()
-                .and_then(|c| (team != NONE).then(|| c.shifts[team as usize]))
-            {
-                // Attended work stops during rest; the unattended rest of the attempt runs on.
-                let base = self.chaos.team_ready[team as usize];
-                release = shift_end(now, t.lead + t.hands, base, shift, rest);
-                finish = release + (t.length - t.hands);
-            }
+            by_group = team != NONE && c.by_group[team as usize];
         }
+        let mut release = now + t.lead + t.hands;
+        let mut finish = now + t.lead + t.length;
         self.start[s] = now;
-        self.finish[s] = finish;
         self.key[s] = t.key;
         self.failures[s] = t.failures;
         // Who let this step start: its last dependency if it started as soon as it was ready,
@@ -801,19 +1172,46 @@ impl TrialState {
             self.releaser(model, s, now).unwrap_or(self.last_dep[s])
         };
         self.charge_wait(model, s, now);
-        if team != NONE {
-            self.free_groups[team as usize] -= step.crew;
-            // The same groups stay with the step through its failed attempts.
-            self.release[s] = release;
-            self.heap
-                .push(Event::new(self.release[s], *seq, Kind::Release, s as u32));
-            *seq += 1;
-        } else {
-            self.release[s] = now;
-        }
         for (l, a) in model.uses(s) {
             self.free_limit[l as usize] -= a;
         }
+        if team == NONE {
+            self.release[s] = now;
+        } else {
+            let tu = team as usize;
+            self.groups.used[s] = team;
+            self.groups.taken_at[s] = now;
+            if by_group {
+                let lead = self.take_groups(model, s, tu, &[]) as usize;
+                let attended = t.lead + t.hands;
+                let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+                match &chaos.rotas[tu] {
+                    Some(rota) if rota.relief => {
+                        // The work goes on stretch by stretch, from one group to the next.
+                        self.groups.work_left[s] = attended;
+                        self.groups.tail[s] = t.length - t.hands;
+                        self.work_stretch(s, now, seq);
+                        return;
+                    }
+                    Some(rota) => {
+                        // Attended work stops while the group leading it rests; the unattended
+                        // rest of the attempt runs on.
+                        let base = self.chaos.group_base[lead];
+                        release = shift_end(now, attended, base, rota.shift, rota.rest);
+                        finish = release + (t.length - t.hands);
+                    }
+                    None => {}
+                }
+            } else {
+                self.free_groups[tu] -= chosen.crew;
+            }
+            // The same groups stay with the step through its failed attempts.
+            self.release[s] = release;
+            self.heap
+                .push(Event::new(release, *seq, Kind::Release, s as u32));
+            *seq += 1;
+        }
+        self.finish[s] = finish;
         self.heap
             .push(Event::new(finish, *seq, Kind::Finish, s as u32));
         *seq += 1;

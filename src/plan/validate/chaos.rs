@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use super::{Checker, Resolver, is_valid_id};
 use crate::dist::Dist;
 use crate::plan::chaos::{Factor, Handover, Risk, RiskEffect, Shift};
+use crate::plan::workforce::Rota;
 use crate::plan::chaos_wire::{FallbackWire, NumberDistWire, NumberWire, RiskWire};
 use crate::plan::diag::{Diagnostic, KeyPath, did_you_mean};
 use crate::plan::graph;
@@ -106,11 +107,40 @@ impl Checker {
             ));
             return (mobilise, None);
         }
-        let shift = match (shift, rest, handover) {
-            (Some(shift), Some(rest), Some(handover)) => Some(Shift {
+        let rota = match t.rota.as_deref() {
+            None => Some(match handover {
+                Some(Handover::Relief) => Rota::Staggered,
+                _ => Rota::Together,
+            }),
+            Some(text) => match Rota::parse(text) {
+                Some(r) => Some(r),
+                None => {
+                    self.push(
+                        Diagnostic::error(
+                            path.key("rota"),
+                            format!("team \"{name}\" has unknown rota \"{text}\""),
+                        )
+                        .with_hint("use \"together\" (every group rests at the same time) or \"staggered\" (the groups take turns)"),
+                    );
+                    None
+                }
+            },
+        };
+        if t.rota.is_some() && t.shift.is_none() {
+            self.push(
+                Diagnostic::error(
+                    path.key("rota"),
+                    format!("team \"{name}\" sets rota but no shift"),
+                )
+                .with_hint("rota says how the groups' shifts lie; add shift and rest"),
+            );
+        }
+        let shift = match (shift, rest, handover, rota) {
+            (Some(shift), Some(rest), Some(handover), Some(rota)) => Some(Shift {
                 shift,
                 rest,
                 handover,
+                rota,
             }),
             _ => None,
         };
@@ -512,6 +542,7 @@ impl Checker {
         };
         let duration = duration?;
         ok.then(|| Step {
+            alternatives: Vec::new(),
             id,
             system: index.system_of[hit],
             name: fw.name.clone(),

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::diag::{Diagnostic, KeyPath, did_you_mean};
-use super::model::{Limit, Plan, Retry, Scenario, Step, Team};
+use super::model::{Alternative, Limit, Plan, Retry, Scenario, Step, Team};
 use super::wire::{PlanWire, StepWire, TeamWire};
 use crate::duration::parse_span;
 use crate::import::Observation;
@@ -63,6 +63,7 @@ mod chaos;
 mod dist;
 mod timings;
 mod whole;
+mod workforce;
 
 struct Checker {
     diags: Vec<Diagnostic>,
@@ -303,6 +304,11 @@ impl Checker {
             plan_elasticity: size_elasticity,
         };
         let chaos = self.chaos(&wire, &index, &teams, &mut steps);
+        let starts = wire
+            .starts
+            .as_ref()
+            .and_then(|w| self.starts(KeyPath::root().key("starts"), w));
+        self.workforce_checks(&wire, &teams, &steps, starts, &scenarios);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         Some(Plan {
@@ -321,6 +327,7 @@ impl Checker {
             risks: chaos.risks,
             factors: chaos.factors,
             handoff: chaos.handoff,
+            starts,
         })
     }
 
@@ -344,6 +351,16 @@ impl Checker {
             let (mobilise, shift) = match tw {
                 TeamWire::Groups(_) => (None, None),
                 TeamWire::Table(t) => self.team_chaos(&path, name, t),
+            };
+            let group_count = match tw {
+                TeamWire::Groups(g) => u32::try_from(*g).ok(),
+                TeamWire::Table(t) => t.groups.and_then(|g| u32::try_from(g).ok()),
+            };
+            let workforce = match tw {
+                TeamWire::Groups(_) => None,
+                TeamWire::Table(t) => {
+                    Some(self.team_workforce(&path, name, t, shift.as_ref(), group_count))
+                }
             };
             let groups = match groups {
                 Some(g) => self.count(
@@ -390,6 +407,9 @@ impl Checker {
                 recorded_size: recorded_size.unwrap_or(1),
                 mobilise,
                 shift,
+                handover_time: workforce.as_ref().and_then(|w| w.handover_time.clone()),
+                hours: workforce.as_ref().and_then(|w| w.hours.clone()),
+                on_call: workforce.and_then(|w| w.on_call),
             });
         }
         teams
@@ -448,35 +468,94 @@ impl Checker {
         after.sort_unstable();
         after.dedup();
 
-        let team = match &sw.team {
-            Some(name) => match self.team_index.get(name) {
-                Some(&t) => Some(t),
-                None => {
+        let choices = sw.team.as_ref().map(|t| t.choices()).unwrap_or_default();
+        let listed = matches!(sw.team, Some(crate::plan::wire::StepTeamWire::Many(_)));
+        if listed && choices.is_empty() {
+            ok = false;
+            self.push(
+                Diagnostic::error(path.key("team"), format!("step \"{id}\" lists no team"))
+                    .with_hint("write team = \"dba\", or the teams in order of preference: team = [\"dba\", \"platform\"]"),
+            );
+        }
+        let mut chosen: Vec<Alternative> = Vec::new();
+        for (j, &(name, slower)) in choices.iter().enumerate() {
+            let tpath = if listed { path.key("team").index(j) } else { path.key("team") };
+            let Some(&t) = self.team_index.get(name) else {
+                ok = false;
+                let hint = self
+                    .suggest(name, teams.iter().map(|t| t.name.as_str()))
+                    .or_else(|| {
+                        Some(if teams.is_empty() {
+                            format!("declare the team under [teams], for example `{name} = 1`")
+                        } else {
+                            format!(
+                                "known teams: {}",
+                                list_names(teams.iter().map(|t| t.name.as_str()))
+                            )
+                        })
+                    });
+                self.push(
+                    Diagnostic::error(
+                        tpath,
+                        format!("step \"{id}\" names unknown team \"{name}\""),
+                    )
+                    .with_hint_opt(hint),
+                );
+                continue;
+            };
+            let slower = slower.unwrap_or(1.0);
+            if !(slower.is_finite() && slower > 0.0 && slower <= 100.0) {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        tpath.key("slower"),
+                        format!("step \"{id}\": team \"{name}\" slower must be a number above 0 and at most 100, not {slower}"),
+                    )
+                    .with_hint("slower = 1.5 means that team's hands-on work takes half as long again"),
+                );
+                continue;
+            }
+            if j == 0 && slower != 1.0 {
+                ok = false;
+                self.push(
+                    Diagnostic::error(
+                        tpath.key("slower"),
+                        format!("step \"{id}\": the first team listed sets the pace, so it cannot be slower"),
+                    )
+                    .with_hint("the recorded timings are the first team's; put slower on the teams after it"),
+                );
+                continue;
+            }
+            if chosen.iter().any(|c| c.team == t) {
+                ok = false;
+                self.push(Diagnostic::error(
+                    tpath,
+                    format!("step \"{id}\" lists team \"{name}\" twice"),
+                ));
+                continue;
+            }
+            chosen.push(Alternative { team: t, slower });
+        }
+        let team = chosen.first().map(|c| c.team);
+        let alternatives: Vec<Alternative> = chosen.iter().skip(1).copied().collect();
+        if let (Some(c), false) = (sw.crew, alternatives.is_empty()) {
+            for alt in &alternatives {
+                let groups = teams[alt.team].groups;
+                if c > i64::from(groups) {
                     ok = false;
-                    let hint = self
-                        .suggest(name, teams.iter().map(|t| t.name.as_str()))
-                        .or_else(|| {
-                            Some(if teams.is_empty() {
-                                format!("declare the team under [teams], for example `{name} = 1`")
-                            } else {
-                                format!(
-                                    "known teams: {}",
-                                    list_names(teams.iter().map(|t| t.name.as_str()))
-                                )
-                            })
-                        });
                     self.push(
                         Diagnostic::error(
-                            path.key("team"),
-                            format!("step \"{id}\" names unknown team \"{name}\""),
+                            path.key("crew"),
+                            format!(
+                                "step \"{id}\" needs {c} groups, but its team \"{}\" has only {groups}",
+                                teams[alt.team].name
+                            ),
                         )
-                        .with_hint_opt(hint),
+                        .with_hint(format!("lower crew to at most {groups}, give the team more groups, or take it off the step's list")),
                     );
-                    None
                 }
-            },
-            None => None,
-        };
+            }
+        }
         let crew = match (sw.crew, team) {
             (Some(c), Some(t)) => {
                 let groups = teams[t].groups;
@@ -655,6 +734,7 @@ impl Checker {
 
         let step = match duration {
             Some(duration) if ok && refs_ok => Some(Step {
+                alternatives,
                 id: id.to_string(),
                 system,
                 name: sw.name.clone(),
@@ -744,10 +824,15 @@ impl Checker {
                     );
                 }
             }
+            let starts = sw
+                .starts
+                .as_ref()
+                .and_then(|w| self.starts(path.key("starts"), w));
             out.push(Scenario {
                 name,
                 description: sw.description.clone(),
                 lost,
+                starts,
             });
         }
         ok.then_some(out)
