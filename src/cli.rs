@@ -160,6 +160,21 @@ pub struct RunArgs {
     /// Dispatch priority when groups or limits are short.
     #[arg(long, value_enum, default_value_t = PolicyArg::Lft)]
     pub policy: PolicyArg,
+    /// When the disaster strikes, instead of the plan's `starts`: a day and time such as
+    /// "Sat 03:00", a time alone (on a Monday), or "week" for any time in the week. Matters for
+    /// teams with working hours.
+    #[arg(long, value_name = "WHEN", value_parser = starts_arg)]
+    pub starts: Option<rtosim::plan::Starts>,
+}
+
+/// Parses `--starts`.
+fn starts_arg(text: &str) -> Result<rtosim::plan::Starts, String> {
+    if text.trim() == "week" {
+        return Ok(rtosim::plan::Starts::Week);
+    }
+    rtosim::plan::workforce::parse_week_time(text)
+        .map(|second| rtosim::plan::Starts::At { second })
+        .map_err(|e| format!("{e}; write \"Sat 03:00\", \"03:00\" or \"week\""))
 }
 
 /// Options of `simulate`.

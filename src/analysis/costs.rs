@@ -114,6 +114,7 @@ pub fn chaos_costs(
             }),
             ChaosItem::Mobilisation => stats.mobilisation = Some(cost),
             ChaosItem::Shifts => stats.shifts = Some(cost),
+            ChaosItem::Hours => stats.hours = Some(cost),
             ChaosItem::Handoff => stats.handoff = Some(cost),
         }
     }

@@ -1,7 +1,9 @@
 //! The numbers of one run: the [`SimReport`] every output format renders, computed from the
 //! run's accumulators, its RTO sample and the deterministic schedule.
 
-use crate::plan::{Plan, Scenario};
+use crate::plan::{Plan, Scenario, StartBand};
+use crate::report::{StartBandStats, StartsStats};
+use crate::sim::chaos::trial_start_second;
 use crate::report::{
     LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats, TargetStats,
     TeamStats,
@@ -132,7 +134,48 @@ pub fn summarize(
         teams,
         limits,
         chaos: Default::default(),
+        starts: starts_stats(plan, scenario, run, config),
     }
+}
+
+/// When the disaster strikes and, when each trial draws it, the RTO by part of the week: the
+/// trials are split by the start each one drew.
+fn starts_stats(
+    plan: &Plan,
+    scenario: &Scenario,
+    run: &RunResult,
+    config: &RunConfig,
+) -> Option<StartsStats> {
+    let starts = plan.starts_of(scenario)?;
+    let mut bands = Vec::new();
+    if starts.is_random() {
+        for band in StartBand::ALL {
+            let rtos: Vec<f64> = run
+                .outcomes
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| {
+                    StartBand::of(trial_start_second(starts, config.seed, i as u64)) == band
+                })
+                .map(|(_, o)| o.rto)
+                .collect();
+            let Ok(sample) = RtoSample::new(rtos) else {
+                continue;
+            };
+            bands.push(StartBandStats {
+                band,
+                label: band.label(),
+                trials: sample.len() as u64,
+                p50_seconds: sample.quantile_ci(0.5),
+                p90_seconds: sample.quantile_ci(0.9),
+                meets_target: plan.rto_target.map(|t| sample.share_within(t)),
+            });
+        }
+    }
+    Some(StartsStats {
+        when: starts.describe(),
+        bands,
+    })
 }
 
 fn ratio(a: u64, b: u64) -> f64 {

@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use super::{InputError, emit, load, run_options};
+use super::{InputError, emit, load, run_options, with_starts};
 use crate::cli::CalibrateArgs;
 use rtosim::analysis::{Wants, analyse};
 use rtosim::calibrate::{calibrate, group_drills, render_calibration, unknown_steps};
@@ -17,7 +17,7 @@ use rtosim::import::drill_csv;
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
-    let plan = &loaded.plan;
+    let plan = &*with_starts(&loaded.plan, &args.run);
     // Drills the plan already learned from make the forecast look better calibrated than it is.
     let base = args.plan.parent().unwrap_or(std::path::Path::new(""));
     let learned: Vec<std::path::PathBuf> = plan

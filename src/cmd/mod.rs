@@ -27,7 +27,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Command, PolicyArg, RunArgs};
 use rtosim::analysis::RunOptions;
-use rtosim::plan::{LoadedPlan, load_plan};
+use rtosim::plan::{LoadedPlan, Plan, load_plan};
 use rtosim::sim::{Policy, RunConfig};
 
 /// An error in what the user gave us (exit code 2), as opposed to a failure of ours.
@@ -80,6 +80,20 @@ fn run_options(args: &RunArgs) -> RunOptions {
             threads: args.threads,
         },
         record_starts: false,
+    }
+}
+
+/// The plan as `run` simulates it: with `--starts`, the disaster strikes then in every
+/// scenario.
+fn with_starts<'a>(plan: &'a Plan, run: &RunArgs) -> std::borrow::Cow<'a, Plan> {
+    match run.starts {
+        None => std::borrow::Cow::Borrowed(plan),
+        Some(starts) => {
+            let mut plan = plan.clone();
+            plan.starts = Some(starts);
+            plan.scenarios.iter_mut().for_each(|s| s.starts = None);
+            std::borrow::Cow::Owned(plan)
+        }
     }
 }
 

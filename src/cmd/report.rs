@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::simulate::{check_gates, without};
-use super::{emit, load, run_options, with_progress};
+use super::{emit, load, run_options, with_progress, with_starts};
 use crate::cli::ReportArgs;
 use rtosim::analysis::{Wants, analyse};
 use rtosim::output::Outputs;
@@ -15,6 +15,7 @@ use rtosim::report::{self, ReportInputs};
 pub(super) fn run(args: &ReportArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
+    let plan = &*with_starts(plan, &args.run);
     let wants = Wants {
         costs: true,
         drivers: true,

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{emit, load, run_options, with_progress};
+use super::{emit, load, run_options, with_progress, with_starts};
 use crate::cli::{RunsheetArgs, SheetFormat};
 use rtosim::analysis::{Wants, analyse};
 use rtosim::exit;
@@ -13,7 +13,7 @@ use rtosim::sim;
 /// `rtosim runsheet`: who does what, in which order, and when.
 pub(super) fn run(args: &RunsheetArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
-    let plan = &loaded.plan;
+    let plan = &*with_starts(&loaded.plan, &args.run);
     let mut options = run_options(&args.run);
     options.record_starts = true;
     let a = with_progress(args.run.trials, |tick| {

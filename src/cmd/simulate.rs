@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{InputError, emit, load, run_options, with_progress};
+use super::{InputError, emit, load, run_options, with_progress, with_starts};
 use crate::cli::SimulateArgs;
 use rtosim::analysis::{Wants, analyse};
 use rtosim::exit;
@@ -17,6 +17,7 @@ use rtosim::stats::RtoSample;
 pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
+    let plan = &*with_starts(plan, &args.run);
     let wants = Wants {
         costs: !args.no_costs,
         ..Wants::default()

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use super::{InputError, emit, load, run_options, with_progress};
+use super::{InputError, emit, load, run_options, with_progress, with_starts};
 use crate::cli::StaffArgs;
 use rtosim::analysis::resolve_scenario;
 use rtosim::exit;
@@ -12,7 +12,7 @@ use rtosim::staff::{self, Grid, SweepConfig};
 /// `rtosim staff`: sweep the staffing options and print the table (or JSON).
 pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
-    let plan = &loaded.plan;
+    let plan = &*with_starts(&loaded.plan, &args.run);
     let scenario = resolve_scenario(plan, args.run.scenario.as_deref())?;
     let input = |e: staff::StaffError| InputError(e.to_string());
     let grid = Grid::resolve(plan, &args.teams, &args.sizes, args.people).map_err(input)?;

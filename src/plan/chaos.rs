@@ -101,6 +101,8 @@ pub enum ChaosItem {
     Shifts,
     /// The hand-off delay between teams.
     Handoff,
+    /// Every team's working hours: out of hours only the on-call groups answer.
+    Hours,
 }
 
 impl ChaosItem {
@@ -126,6 +128,10 @@ impl ChaosItem {
         if plan.handoff.is_some() {
             out.push(ChaosItem::Handoff);
         }
+        let starts = plan.starts.is_some() || plan.scenarios.iter().any(|s| s.starts.is_some());
+        if starts && plan.teams.iter().any(|t| t.hours.is_some()) {
+            out.push(ChaosItem::Hours);
+        }
         out
     }
 
@@ -140,7 +146,7 @@ impl ChaosItem {
         }
     }
 
-    /// `"risk"`, `"factor"`, `"mobilisation"`, `"shifts"` or `"handoff"`.
+    /// `"risk"`, `"factor"`, `"mobilisation"`, `"shifts"`, `"handoff"` or `"hours"`.
     pub fn kind(&self) -> &'static str {
         match self {
             ChaosItem::Risk(_) => "risk",
@@ -148,6 +154,7 @@ impl ChaosItem {
             ChaosItem::Mobilisation => "mobilisation",
             ChaosItem::Shifts => "shifts",
             ChaosItem::Handoff => "handoff",
+            ChaosItem::Hours => "hours",
         }
     }
 
@@ -166,6 +173,7 @@ impl ChaosItem {
             ChaosItem::Risk(n) => format!("risk {n}"),
             ChaosItem::Factor(n) => format!("factor {n}"),
             ChaosItem::Handoff => "hand-offs".to_string(),
+            ChaosItem::Hours => "working hours".to_string(),
             other => other.kind().to_string(),
         }
     }
@@ -178,6 +186,7 @@ impl ChaosItem {
             ChaosItem::Mobilisation => "mobilising the teams".to_string(),
             ChaosItem::Shifts => "resting between shifts".to_string(),
             ChaosItem::Handoff => "waiting for hand-offs between teams".to_string(),
+            ChaosItem::Hours => "reaching only the on-call groups out of hours".to_string(),
         }
     }
 }
@@ -234,7 +243,18 @@ impl Plan {
             ChaosItem::Mobilisation => self.without_mobilisation(),
             ChaosItem::Shifts => self.without_shifts(),
             ChaosItem::Handoff => self.without_handoff(),
+            ChaosItem::Hours => self.without_hours(),
         }
+    }
+
+    /// The plan with no working hours (every group answers a page at any hour).
+    pub fn without_hours(&self) -> Plan {
+        let mut plan = self.clone();
+        plan.teams.iter_mut().for_each(|t| {
+            t.hours = None;
+            t.on_call = None;
+        });
+        plan
     }
 
     /// The plan with the named factor removed, or `None` when no factor has that name.

@@ -257,9 +257,9 @@ impl StartBand {
     /// The band as a report heads it.
     pub fn label(self) -> &'static str {
         match self {
-            StartBand::WeekdayOfficeHours => "weekday office hours (Mon-Fri 09:00-18:00)",
-            StartBand::WeekdayNights => "weekday nights (Mon-Fri outside 09:00-18:00)",
-            StartBand::Weekend => "weekends (Sat, Sun)",
+            StartBand::WeekdayOfficeHours => "weekdays 09:00-18:00",
+            StartBand::WeekdayNights => "weekday nights",
+            StartBand::Weekend => "weekends",
         }
     }
 }

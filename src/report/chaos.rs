@@ -72,6 +72,9 @@ pub struct ChaosStats {
     /// The cost of hand-offs between teams.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handoff: Option<Cost>,
+    /// The cost of working hours (groups not reached out of hours).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Cost>,
     /// Steps and chaos ranked together by the time they add at P90 (filled by
     /// [`p90_drivers`] for the management report).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -102,6 +105,7 @@ impl ChaosStats {
             (ChaosItem::Mobilisation, &self.mobilisation),
             (ChaosItem::Shifts, &self.shifts),
             (ChaosItem::Handoff, &self.handoff),
+            (ChaosItem::Hours, &self.hours),
         ] {
             if let Some(c) = cost {
                 out.push((item, c));
@@ -117,6 +121,7 @@ impl ChaosStats {
             && self.mobilisation.is_none()
             && self.shifts.is_none()
             && self.handoff.is_none()
+            && self.hours.is_none()
     }
 }
 

@@ -193,4 +193,34 @@ pub struct SimReport {
     /// [`super::chaos_costs`]; absent from the JSON for plans without chaos).
     #[serde(flatten)]
     pub chaos: super::chaos::ChaosStats,
+    /// When the disaster strikes, and the RTO by the part of the week it strikes in, when the
+    /// plan draws the start per trial.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts: Option<StartsStats>,
+}
+
+/// When the disaster strikes, and what that does to the RTO.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StartsStats {
+    /// The plan's `starts`, as a person reads it.
+    pub when: String,
+    /// The RTO by part of the week, when the start is drawn per trial (empty otherwise).
+    pub bands: Vec<StartBandStats>,
+}
+
+/// The RTO of the trials that start in one part of the week.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StartBandStats {
+    /// The part of the week.
+    pub band: crate::plan::StartBand,
+    /// Its heading.
+    pub label: &'static str,
+    /// Trials that start in it.
+    pub trials: u64,
+    /// Median RTO with its 95% interval.
+    pub p50_seconds: Estimate,
+    /// 90th percentile with its 95% interval.
+    pub p90_seconds: Estimate,
+    /// Share within the objective, when there is one.
+    pub meets_target: Option<Estimate>,
 }

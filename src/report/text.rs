@@ -108,6 +108,9 @@ fn render_plain(r: &SimReport) -> String {
             pct(t.probability_interval.high)
         );
     }
+    if let Some(s) = &r.starts {
+        out.push_str(&render_starts(s));
+    }
 
     let mut drivers: Vec<&super::StepStats> = r.steps.iter().collect();
     drivers.sort_by(|a, b| {
@@ -184,4 +187,43 @@ pub fn signed_coefficient(x: f64) -> String {
     } else {
         format!("{x:+.2}")
     }
+}
+
+/// When the disaster strikes, and the RTO by part of the week when each trial draws its start.
+pub fn render_starts(s: &crate::report::StartsStats) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "The disaster strikes {}.", s.when);
+    if s.bands.is_empty() {
+        return out;
+    }
+    let with_target = s.bands.iter().any(|b| b.meets_target.is_some());
+    let rows: Vec<Vec<String>> = s
+        .bands
+        .iter()
+        .map(|b| {
+            let mut row = vec![
+                b.label.to_string(),
+                b.trials.to_string(),
+                with_interval_span(b.p50_seconds),
+                with_interval_span(b.p90_seconds),
+            ];
+            if let Some(m) = b.meets_target {
+                row.push(format!("{} ({} to {})", pct(m.value), pct(m.low), pct(m.high)));
+            }
+            row
+        })
+        .collect();
+    let mut head = vec!["RTO by when it strikes", "trials", "P50", "P90"];
+    let mut align = vec![Align::Left, Align::Right, Align::Right, Align::Right];
+    if with_target {
+        head.push("meets objective");
+        align.push(Align::Right);
+    }
+    out.push_str(&render(&head, &align, &rows, 2));
+    out
+}
+
+/// A time with its 95% interval: "5 h 10 m (4 h 58 m to 5 h 20 m)".
+fn with_interval_span(e: crate::stats::Estimate) -> String {
+    format!("{} ({} to {})", span(e.value), span(e.low), span(e.high))
 }

@@ -12,7 +12,7 @@ use rand::RngExt;
 use rand_xoshiro::SplitMix64;
 
 use super::model::{CStep, NONE};
-use super::trial::StepTiming;
+use super::trial::{Sampler, StepTiming};
 use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
 use crate::plan::{Handover, Plan, RiskEffect, Rota, Starts, WorkHours};
@@ -370,6 +370,15 @@ impl ChaosDraws {
             ..t
         }
     }
+}
+
+/// The second of the week trial `trial` under `seed` starts at, for a plan whose disaster
+/// strikes at `starts`: the draw the trial itself makes.
+pub fn trial_start_second(starts: Starts, seed: u64, trial: u64) -> f64 {
+    let mut rng = super::trial::RandomSampler::new(seed, trial)
+        .stream(stream_id(TAG_STARTS, 0))
+        .expect("a random sampler has streams");
+    starts.second(rng.random::<f64>())
 }
 
 /// When `work` seconds of attended time that start at `start` end, for a team on a rota of
