@@ -19,7 +19,23 @@ pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
             } else {
                 format!(" timed with groups of {}", t.recorded_size)
             };
-            format!("{} {}x{}{recorded}", t.name, t.groups, t.size)
+            let mut rota = String::new();
+            if let Some(s) = t.shift {
+                rota = format!(
+                    " on {} shifts, {} rest, {}{}",
+                    crate::duration::format_span_compact(s.shift),
+                    crate::duration::format_span_compact(s.rest),
+                    match s.handover {
+                        crate::plan::Handover::Relief => "relief",
+                        crate::plan::Handover::Pause => "pause",
+                    },
+                    if t.groups > 1 { format!(", {}", s.rota.name()) } else { String::new() }
+                );
+            }
+            if let Some(h) = &t.hours {
+                rota.push_str(&format!(" · hours {}, {} on call", h.text, t.on_call_groups()));
+            }
+            format!("{} {}x{}{recorded}{rota}", t.name, t.groups, t.size)
         })
         .collect::<Vec<_>>()
         .join(", ");
