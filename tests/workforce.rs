@@ -72,7 +72,8 @@ duration = "20h"
     assert_eq!(exact_rto(text), 52.0 * H);
     let w = warnings(text);
     assert!(
-        w.iter().any(|m| m.contains("nobody can relieve it") && m.contains("one group")),
+        w.iter()
+            .any(|m| m.contains("nobody can relieve it") && m.contains("one group")),
         "{w:?}"
     );
 }
@@ -92,7 +93,10 @@ duration = "30h"
 
 #[test]
 fn staggered_groups_relieve_each_other_with_two_hand_overs() {
-    assert_eq!(exact_rto(&two_groups_relief("staggered")), 30.0 * H + 30.0 * M);
+    assert_eq!(
+        exact_rto(&two_groups_relief("staggered")),
+        30.0 * H + 30.0 * M
+    );
     assert!(warnings(&two_groups_relief("staggered")).is_empty());
 }
 
@@ -101,7 +105,10 @@ fn groups_that_rest_together_cannot_relieve_each_other() {
     // Both rest 12-24 h and 36-48 h; the first group takes its work back with no hand-over.
     assert_eq!(exact_rto(&two_groups_relief("together")), 54.0 * H);
     let w = warnings(&two_groups_relief("together"));
-    assert!(w.iter().any(|m| m.contains("rest at the same time")), "{w:?}");
+    assert!(
+        w.iter().any(|m| m.contains("rest at the same time")),
+        "{w:?}"
+    );
 }
 
 #[test]
@@ -231,7 +238,10 @@ duration = "30h"
     let sd = 10.0 * M * (2.0f64 / 12.0).sqrt();
     let se = sd / (n as f64).sqrt();
     assert!((mean - (30.0 * H + 30.0 * M)).abs() < 4.0 * se, "{mean}");
-    assert!(rtos.iter().all(|&x| (30.0 * H + 20.0 * M..=30.0 * H + 40.0 * M).contains(&x)));
+    assert!(
+        rtos.iter()
+            .all(|&x| (30.0 * H + 20.0 * M..=30.0 * H + 40.0 * M).contains(&x))
+    );
 }
 
 fn cross_trained(b_team: &str) -> String {

@@ -2,12 +2,12 @@
 //! run's accumulators, its RTO sample and the deterministic schedule.
 
 use crate::plan::{Plan, Scenario, StartBand};
-use crate::report::{StartBandStats, StartsStats};
-use crate::sim::chaos::trial_start_second;
 use crate::report::{
     LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats, TargetStats,
     TeamStats,
 };
+use crate::report::{StartBandStats, StartsStats};
+use crate::sim::chaos::trial_start_second;
 use crate::sim::{Model, RunConfig, RunResult, deterministic};
 use crate::stats::{Estimate, RtoSample};
 
@@ -149,15 +149,17 @@ fn starts_stats(
     let starts = plan.starts_of(scenario)?;
     let mut bands = Vec::new();
     if starts.is_random() {
+        // Each trial's band once, from the start it drew.
+        let band_of: Vec<StartBand> = (0..run.outcomes.len() as u64)
+            .map(|i| StartBand::of(trial_start_second(starts, config.seed, i)))
+            .collect();
         for band in StartBand::ALL {
             let rtos: Vec<f64> = run
                 .outcomes
                 .iter()
-                .enumerate()
-                .filter(|&(i, _)| {
-                    StartBand::of(trial_start_second(starts, config.seed, i as u64)) == band
-                })
-                .map(|(_, o)| o.rto)
+                .zip(&band_of)
+                .filter(|&(_, &b)| b == band)
+                .map(|(o, _)| o.rto)
                 .collect();
             let Ok(sample) = RtoSample::new(rtos) else {
                 continue;

@@ -22,8 +22,8 @@ pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;
 pub use model::{Alternative, Limit, Plan, Retry, Scenario, Step, Team};
-pub use workforce::{Rota, StartBand, Starts, WorkHours};
 pub use validate::{DEFAULT_SIZE_ELASTICITY, MAX_COUNT, MAX_RETRIES, validate, validate_with};
+pub use workforce::{Rota, StartBand, Starts, WorkHours};
 
 /// The file format of a plan, chosen by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

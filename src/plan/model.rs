@@ -205,12 +205,12 @@ impl Plan {
     /// The factor by which the hands-on part of `step` is multiplied for its team's group size:
     /// `(recorded-size / size) ^ elasticity`.
     pub fn hands_on_scale(&self, step: &Step) -> f64 {
-        match step.team {
-            Some(t) => {
-                let team = &self.teams[t];
-                (f64::from(team.recorded_size) / f64::from(team.size)).powf(step.size_elasticity)
-            }
-            None => 1.0,
-        }
+        step.team.map_or(1.0, |t| self.hands_on_scale_on(step, t))
+    }
+
+    /// [`Plan::hands_on_scale`] when team `team` does the step (its own or an alternative).
+    pub fn hands_on_scale_on(&self, step: &Step, team: usize) -> f64 {
+        let team = &self.teams[team];
+        (f64::from(team.recorded_size) / f64::from(team.size)).powf(step.size_elasticity)
     }
 }

@@ -91,7 +91,8 @@ pub fn parse_week_time(text: &str) -> Result<f64, String> {
     let time: Time = time
         .parse()
         .map_err(|_| format!("\"{time}\" is not a time of day such as 03:00"))?;
-    Ok(day_offset(day) + f64::from(time.hour()) * 3600.0
+    Ok(day_offset(day)
+        + f64::from(time.hour()) * 3600.0
         + f64::from(time.minute()) * 60.0
         + f64::from(time.second()))
 }
@@ -101,7 +102,10 @@ pub fn format_week_time(second: f64) -> String {
     let second = second.rem_euclid(WEEK);
     let day = (second / DAY).floor() as usize;
     let in_day = second - day as f64 * DAY;
-    let (h, m) = ((in_day / 3600.0).floor(), ((in_day % 3600.0) / 60.0).floor());
+    let (h, m) = (
+        (in_day / 3600.0).floor(),
+        ((in_day % 3600.0) / 60.0).floor(),
+    );
     const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     format!("{} {:02}:{:02}", NAMES[day.min(6)], h as u32, m as u32)
 }
@@ -141,9 +145,9 @@ impl WorkHours {
     /// a window may run past midnight, `22:00-06:00`).
     pub fn parse(text: &str) -> Result<WorkHours, String> {
         let trimmed = text.trim();
-        let (days, window) = trimmed
-            .split_once(char::is_whitespace)
-            .ok_or_else(|| format!("\"{trimmed}\" needs days and hours, such as Mon-Fri 09:00-18:00"))?;
+        let (days, window) = trimmed.split_once(char::is_whitespace).ok_or_else(|| {
+            format!("\"{trimmed}\" needs days and hours, such as Mon-Fri 09:00-18:00")
+        })?;
         let mut day_list = Vec::new();
         for part in days.split(',') {
             match part.split_once('-') {

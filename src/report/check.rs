@@ -29,11 +29,19 @@ pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
                         crate::plan::Handover::Relief => "relief",
                         crate::plan::Handover::Pause => "pause",
                     },
-                    if t.groups > 1 { format!(", {}", s.rota.name()) } else { String::new() }
+                    if t.groups > 1 {
+                        format!(", {}", s.rota.name())
+                    } else {
+                        String::new()
+                    }
                 );
             }
             if let Some(h) = &t.hours {
-                rota.push_str(&format!(" · hours {}, {} on call", h.text, t.on_call_groups()));
+                rota.push_str(&format!(
+                    " · hours {}, {} on call",
+                    h.text,
+                    t.on_call_groups()
+                ));
             }
             format!("{} {}x{}{recorded}{rota}", t.name, t.groups, t.size)
         })

@@ -27,8 +27,8 @@ pub use management::{
 };
 pub use recorded::{parameters, render_recorded};
 pub use summary::{
-    Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, StartBandStats, StartsStats, RtoStats, SimReport, StepStats,
-    TargetStats, TeamStats,
+    Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StartBandStats,
+    StartsStats, StepStats, TargetStats, TeamStats,
 };
 pub use text::{render_text, signed_coefficient};
 

@@ -208,7 +208,12 @@ pub fn render_starts(s: &crate::report::StartsStats) -> String {
                 with_interval_span(b.p90_seconds),
             ];
             if let Some(m) = b.meets_target {
-                row.push(format!("{} ({} to {})", pct(m.value), pct(m.low), pct(m.high)));
+                row.push(format!(
+                    "{} ({} to {})",
+                    pct(m.value),
+                    pct(m.low),
+                    pct(m.high)
+                ));
             }
             row
         })

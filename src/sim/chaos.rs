@@ -116,11 +116,7 @@ impl CRota {
 impl ChaosModel {
     /// The chaos of `plan` for the compiled steps; `compiled_of[plan index]` is the compiled
     /// index or [`NONE`]. `None` when the plan has no chaos.
-    pub fn compile(
-        plan: &Plan,
-        compiled_of: &[u32],
-        starts: Option<Starts>,
-    ) -> Option<ChaosModel> {
+    pub fn compile(plan: &Plan, compiled_of: &[u32], starts: Option<Starts>) -> Option<ChaosModel> {
         if !plan.has_chaos() {
             return None;
         }

@@ -200,9 +200,7 @@ impl Model {
             });
             let primary = steps.last().expect("just pushed").clone();
             for alt in &step.alternatives {
-                let team = &plan.teams[alt.team];
-                let scale = (f64::from(team.recorded_size) / f64::from(team.size))
-                    .powf(step.size_elasticity);
+                let scale = plan.hands_on_scale_on(step, alt.team);
                 alt_steps.push(CStep {
                     team: alt.team as u32,
                     scale: scale * alt.slower,

@@ -406,6 +406,12 @@ impl Groups {
             at += step.crew;
         }
         held_start.push(at);
+        let relieved_with_handover = model.chaos.as_ref().is_some_and(|c| {
+            c.rotas
+                .iter()
+                .flatten()
+                .any(|r| r.relief && r.handover_time.is_some())
+        });
         Groups {
             team,
             busy: vec![false; groups],
@@ -421,7 +427,12 @@ impl Groups {
             tail: vec![0.0; n],
             waiting: vec![Vec::new(); model.team_groups.len()],
             waiting_count: 0,
-            handover_rng: vec![None; n],
+            // Only teams relieved with a hand-over time draw one.
+            handover_rng: if relieved_with_handover {
+                vec![None; n]
+            } else {
+                Vec::new()
+            },
             prefer: Vec::new(),
         }
     }
@@ -524,7 +535,9 @@ impl TrialState {
     ) -> f64 {
         if let Some(chaos) = &model.chaos {
             self.chaos
-                .draw(chaos, &model.steps, &model.team_groups, &|id| sampler.stream(id));
+                .draw(chaos, &model.steps, &model.team_groups, &|id| {
+                    sampler.stream(id)
+                });
         }
         if model.unconstrained {
             if model.chaos.is_some() {
@@ -653,7 +666,6 @@ impl TrialState {
             self.remaining[s] = preds;
             self.last_dep[s] = NONE;
             self.blocked_by[s] = Blocked::No;
-            self.groups.used[s] = model.steps[s].team;
             if preds == 0 {
                 self.ready_at[s] = 0.0;
                 self.make_ready(model, s, 0.0, chaos);
@@ -705,7 +717,8 @@ impl TrialState {
                             self.free_groups[t] += crew;
                         }
                         self.team_released[t] = (now, e.step());
-                        self.team_busy[t] += f64::from(crew) * (self.release[s] - self.groups.taken_at[s]);
+                        self.team_busy[t] +=
+                            f64::from(crew) * (self.release[s] - self.groups.taken_at[s]);
                         self.mark_team(t);
                     }
                     Kind::Finish => {
@@ -767,7 +780,10 @@ impl TrialState {
     /// Sets every group of the teams followed one by one off duty and free, and posts the
     /// event of each one's first shift (or, for a team without a rota, its joining).
     fn start_groups(&mut self, model: &Model, seq: &mut u32) {
-        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        let chaos = model
+            .chaos
+            .as_ref()
+            .expect("groups are followed only with chaos");
         for (t, &by_group) in chaos.by_group.iter().enumerate() {
             if !by_group {
                 continue;
@@ -811,7 +827,10 @@ impl TrialState {
             self.free_groups[t] += 1;
             self.mark_team(t);
         }
-        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        let chaos = model
+            .chaos
+            .as_ref()
+            .expect("groups are followed only with chaos");
         if let Some(rota) = &chaos.rotas[t] {
             let cycle = f64::from(self.groups.cycle[g]);
             let off = self.chaos.group_base[g] + cycle * rota.period() + rota.shift;
@@ -832,7 +851,10 @@ impl TrialState {
         if !self.groups.busy[g] {
             self.free_groups[t] -= 1;
         }
-        let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+        let chaos = model
+            .chaos
+            .as_ref()
+            .expect("groups are followed only with chaos");
         let rota = chaos.rotas[t].as_ref().expect("only a rota ends shifts");
         self.groups.cycle[g] += 1;
         let on = self.chaos.group_base[g] + f64::from(self.groups.cycle[g]) * rota.period();
@@ -865,7 +887,10 @@ impl TrialState {
                     best = g as u32;
                 }
             }
-            debug_assert!(best != NONE, "the dispatcher counted enough free groups on duty");
+            debug_assert!(
+                best != NONE,
+                "the dispatcher counted enough free groups on duty"
+            );
             self.groups.busy[best as usize] = true;
             self.groups.held[at + taken] = best;
             taken += 1;
@@ -898,7 +923,8 @@ impl TrialState {
         if end <= off {
             self.release[s] = end;
             self.finish[s] = end + self.groups.tail[s];
-            self.heap.push(Event::new(end, *seq, Kind::Release, s as u32));
+            self.heap
+                .push(Event::new(end, *seq, Kind::Release, s as u32));
             self.heap
                 .push(Event::new(self.finish[s], *seq + 1, Kind::Finish, s as u32));
             *seq += 2;
@@ -1062,9 +1088,7 @@ impl TrialState {
             return Some(step);
         }
         if list != self.multi {
-            return self
-                .team_fits(list, step.crew, now, chaos)
-                .then_some(step);
+            return self.team_fits(list, step.crew, now, chaos).then_some(step);
         }
         std::iter::once(step)
             .chain(model.alternatives(s))
@@ -1184,7 +1208,10 @@ impl TrialState {
             if by_group {
                 let lead = self.take_groups(model, s, tu, &[]) as usize;
                 let attended = t.lead + t.hands;
-                let chaos = model.chaos.as_ref().expect("groups are followed only with chaos");
+                let chaos = model
+                    .chaos
+                    .as_ref()
+                    .expect("groups are followed only with chaos");
                 match &chaos.rotas[tu] {
                     Some(rota) if rota.relief => {
                         // The work goes on stretch by stretch, from one group to the next.

@@ -10,12 +10,12 @@ use std::collections::HashSet;
 use super::{Checker, Resolver, is_valid_id};
 use crate::dist::Dist;
 use crate::plan::chaos::{Factor, Handover, Risk, RiskEffect, Shift};
-use crate::plan::workforce::Rota;
 use crate::plan::chaos_wire::{FallbackWire, NumberDistWire, NumberWire, RiskWire};
 use crate::plan::diag::{Diagnostic, KeyPath, did_you_mean};
 use crate::plan::graph;
 use crate::plan::model::{Step, Team};
 use crate::plan::wire::{PlanWire, TeamTableWire};
+use crate::plan::workforce::Rota;
 
 /// Largest factor multiplier accepted: beyond this it is a typo.
 const MAX_MULTIPLIER: f64 = 1000.0;

@@ -479,7 +479,11 @@ impl Checker {
         }
         let mut chosen: Vec<Alternative> = Vec::new();
         for (j, &(name, slower)) in choices.iter().enumerate() {
-            let tpath = if listed { path.key("team").index(j) } else { path.key("team") };
+            let tpath = if listed {
+                path.key("team").index(j)
+            } else {
+                path.key("team")
+            };
             let Some(&t) = self.team_index.get(name) else {
                 ok = false;
                 let hint = self

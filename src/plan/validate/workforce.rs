@@ -46,7 +46,11 @@ impl Checker {
         }
         if let (Some(d), Some(s)) = (&handover_time, shift) {
             // A bounded hand-over must end within a shift; an unbounded one must usually do.
-            let high = if d.max().is_finite() { d.max() } else { d.quantile(0.5) };
+            let high = if d.max().is_finite() {
+                d.max()
+            } else {
+                d.quantile(0.5)
+            };
             if high >= s.shift {
                 self.push(
                     Diagnostic::error(
@@ -56,7 +60,9 @@ impl Checker {
                             crate::duration::format_span(high)
                         ),
                     )
-                    .with_hint("a hand-over must be shorter than a shift, or the work would never go on"),
+                    .with_hint(
+                        "a hand-over must be shorter than a shift, or the work would never go on",
+                    ),
                 );
             }
         }
@@ -93,7 +99,9 @@ impl Checker {
                     path.key("on-call"),
                     format!("team \"{name}\" sets on-call but no hours"),
                 )
-                .with_hint("on-call is who answers out of hours; add hours = \"Mon-Fri 09:00-18:00\""),
+                .with_hint(
+                    "on-call is who answers out of hours; add hours = \"Mon-Fri 09:00-18:00\"",
+                ),
             );
         }
         TeamWorkforce {
@@ -142,14 +150,19 @@ impl Checker {
                 .as_ref()
                 .is_some_and(|list| list.iter().any(|s| s.starts.is_some()));
         for (name, _) in &wire.teams {
-            let Some(team) = teams.iter().find(|t| &t.name == name) else { continue };
+            let Some(team) = teams.iter().find(|t| &t.name == name) else {
+                continue;
+            };
             let path = KeyPath::root().key("teams").key(name.clone());
             if let Some(shift) = team.shift {
                 if shift.handover == Handover::Relief {
                     let reason = if team.groups == 1 {
                         Some("it has one group".to_string())
                     } else if shift.rota == Rota::Together {
-                        Some(format!("its {} groups rest at the same time (rota = \"together\")", team.groups))
+                        Some(format!(
+                            "its {} groups rest at the same time (rota = \"together\")",
+                            team.groups
+                        ))
                     } else {
                         None
                     };
@@ -192,8 +205,11 @@ impl Checker {
             StartsWire::Dist(d) if d.dist == "week" => Some(Starts::Week),
             StartsWire::Dist(d) => {
                 self.push(
-                    Diagnostic::error(path.key("dist"), format!("starts has unknown dist \"{}\"", d.dist))
-                        .with_hint("use { dist = \"week\" } for any time in the week, equally likely"),
+                    Diagnostic::error(
+                        path.key("dist"),
+                        format!("starts has unknown dist \"{}\"", d.dist),
+                    )
+                    .with_hint("use { dist = \"week\" } for any time in the week, equally likely"),
                 );
                 None
             }
