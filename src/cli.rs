@@ -356,6 +356,8 @@ pub enum SheetFormat {
     Md,
     /// One row per step, by planned start.
     Csv,
+    /// The whole sheet as JSON (times in seconds).
+    Json,
 }
 
 /// Options of `runsheet`.
@@ -370,6 +372,9 @@ pub struct RunsheetArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SheetFormat::Md)]
     pub format: SheetFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

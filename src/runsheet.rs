@@ -2,11 +2,14 @@
 //! with planned and simulated start and finish times, and first the systems whose work can
 //! start at once. Printable Markdown, or CSV.
 //!
-//! Who does what comes from the deterministic schedule (mean durations, no failures, the same
-//! dispatch policy as the simulation): each team's steps are assigned to its groups by interval
-//! partitioning (a step takes the lowest-numbered groups that are free when it starts), and
-//! each group's steps are listed by planned start. The simulated P50 and P90 of each step's
-//! start and finish show how much the day may drift from the plan. Pure: no file I/O.
+//! Who does what comes from one planned schedule: every step at its median time, no failures
+//! and no risk, dispatched by the same policy as the simulation ([`crate::sim::planned`]). Each
+//! team's steps are assigned to its groups by interval partitioning (a step takes the
+//! lowest-numbered groups that are free when it starts), and each group's steps are listed by
+//! planned start. The simulated P50 and P90 of each step's start and finish show how much the
+//! day may drift from the plan; a time that is the same in every trial prints exactly. A risk's
+//! fallback is not on any group's list: it is a contingency, listed apart with the risk that
+//! calls for it and how often it ran. Pure: no file I/O.
 
 use std::fmt::Write as _;
 
@@ -37,9 +40,9 @@ pub struct SheetStep {
     pub position: usize,
     /// Steps of this scenario it waits for.
     pub after: Vec<String>,
-    /// Planned start on mean durations, in seconds from the start of the recovery.
+    /// Planned start (median times, no failures), in seconds from the start of the recovery.
     pub planned_start: f64,
-    /// Planned finish on mean durations.
+    /// Planned finish.
     pub planned_finish: f64,
     /// When the planned schedule frees the step's groups (before the finish when the rest of
     /// the step runs unattended; the start for unattended steps).
@@ -76,6 +79,29 @@ pub struct StartNow {
     pub planned_start: f64,
 }
 
+/// A risk's fallback: work that is on no list until the risk fires.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Contingency {
+    /// The fallback step's id.
+    pub id: String,
+    /// Its human label.
+    pub label: String,
+    /// Its system.
+    pub system: String,
+    /// The team doing it, if any.
+    pub team: Option<String>,
+    /// The risk that calls for it.
+    pub risk: String,
+    /// The steps whose trouble sets it off (the risk's hits in this scenario).
+    pub when: Vec<String>,
+    /// The risk's probability in the plan.
+    pub chance: f64,
+    /// Share of the simulated recoveries in which it ran.
+    pub ran: f64,
+    /// Its median time.
+    pub median: f64,
+}
+
 /// The whole run sheet.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RunSheet {
@@ -91,7 +117,7 @@ pub struct RunSheet {
     pub trials: u64,
     /// Their seed.
     pub seed: u64,
-    /// The planned RTO (mean durations, no failures).
+    /// The planned RTO (median times, no failures, no risk).
     pub planned_rto: f64,
     /// Systems this scenario does not lose.
     pub surviving: Vec<String>,
@@ -103,16 +129,20 @@ pub struct RunSheet {
     pub lanes: Vec<Lane>,
     /// Steps without a team, by planned start.
     pub unattended: Vec<usize>,
+    /// Risks' fallbacks the scenario may need, in plan order.
+    pub contingency: Vec<Contingency>,
 }
 
-fn p50p90(h: &LogHistogram) -> P50P90 {
+/// The P50 and P90 of a histogram, exact where they fall on the planned time.
+fn p50p90(h: &LogHistogram, planned: f64) -> P50P90 {
     P50P90 {
-        p50: h.quantile(0.5).unwrap_or(f64::NAN),
-        p90: h.quantile(0.9).unwrap_or(f64::NAN),
+        p50: h.quantile_near(0.5, planned).unwrap_or(f64::NAN),
+        p90: h.quantile_near(0.9, planned).unwrap_or(f64::NAN),
     }
 }
 
-/// Builds the run sheet of a scenario from its deterministic schedule and a run's statistics.
+/// Builds the run sheet of a scenario from its planned schedule ([`crate::sim::planned`]) and
+/// a run's statistics.
 pub fn build(
     plan: &Plan,
     scenario: &Scenario,
@@ -123,11 +153,13 @@ pub fn build(
 ) -> RunSheet {
     let n = model.len();
     let groups = assign_groups(model, det);
+    let fallback = |c: usize| plan.is_fallback(model.steps[c].plan_index as usize);
+    let id_of = |c: usize| plan.steps[model.steps[c].plan_index as usize].id.clone();
     // Overall order: planned start, then topological order (so a zero-length step comes
-    // before the steps waiting for it).
-    let mut order: Vec<usize> = (0..n).collect();
+    // before the steps waiting for it). Fallbacks are contingencies, on no list.
+    let mut order: Vec<usize> = (0..n).filter(|&c| !fallback(c)).collect();
     order.sort_by(|&a, &b| det.start[a].total_cmp(&det.start[b]).then(a.cmp(&b)));
-    let mut sheet_index = vec![0usize; n];
+    let mut sheet_index = vec![usize::MAX; n];
     for (i, &c) in order.iter().enumerate() {
         sheet_index[c] = i;
     }
@@ -147,17 +179,15 @@ pub fn build(
                 after: model
                     .preds(c)
                     .iter()
-                    .map(|&p| {
-                        plan.steps[model.steps[p as usize].plan_index as usize]
-                            .id
-                            .clone()
-                    })
+                    .map(|&p| p as usize)
+                    .filter(|&p| !fallback(p))
+                    .map(id_of)
                     .collect(),
                 planned_start: det.start[c],
                 planned_finish: det.finish[c],
                 planned_release: det.release[c],
-                start: p50p90(&accum.start[c]),
-                finish: p50p90(&accum.finish[c]),
+                start: p50p90(&accum.start[c], det.start[c]),
+                finish: p50p90(&accum.finish[c], det.finish[c]),
             }
         })
         .collect();
@@ -171,7 +201,8 @@ pub fn build(
                     model.steps[c].team == t as u32 && groups[c].first() == Some(&g)
                 })
                 .collect();
-            if list.is_empty() && !model.steps.iter().any(|s| s.team == t as u32) {
+            let written = |c: usize| model.steps[c].team == t as u32 && !fallback(c);
+            if list.is_empty() && !(0..n).any(written) {
                 continue;
             }
             for (pos, &i) in list.iter().enumerate() {
@@ -216,6 +247,48 @@ pub fn build(
         }
     }
 
+    let compiled: Vec<Option<usize>> = {
+        let mut of = vec![None; plan.steps.len()];
+        for (c, s) in model.steps.iter().enumerate() {
+            of[s.plan_index as usize] = Some(c);
+        }
+        of
+    };
+    let contingency = plan
+        .risks
+        .iter()
+        .enumerate()
+        .filter_map(|(k, risk)| {
+            let crate::plan::RiskEffect::Fallback { step } = risk.effect else {
+                return None;
+            };
+            let c = compiled[step]?;
+            let fb = &plan.steps[step];
+            let when: Vec<String> = risk
+                .hits
+                .iter()
+                .filter_map(|&h| compiled[h])
+                .map(id_of)
+                .collect();
+            let fired = accum.fired.get(k).copied().unwrap_or(0);
+            Some(Contingency {
+                id: fb.id.clone(),
+                label: fb.label().to_string(),
+                system: plan.systems[fb.system].clone(),
+                team: fb.team.map(|t| plan.teams[t].name.clone()),
+                risk: risk.name.clone(),
+                when,
+                chance: risk.p,
+                ran: fired as f64 / config.trials.max(1) as f64,
+                median: crate::sim::attempt_time(
+                    &model.steps[c],
+                    model.steps[c].dist.quantile(0.5),
+                )
+                .0,
+            })
+        })
+        .collect();
+
     RunSheet {
         plan: plan.name.clone(),
         scenario: scenario.name.clone(),
@@ -235,6 +308,7 @@ pub fn build(
         steps,
         lanes,
         unattended,
+        contingency,
     }
 }
 
@@ -305,8 +379,9 @@ pub fn render_markdown(sheet: &RunSheet) -> String {
     }
     let _ = writeln!(
         out,
-        ". Times count from the start of the recovery. Planned times use mean durations and no \
-         failures (policy {}); P50 / P90 are simulated over {} trials (seed {}).\n",
+        ". Times count from the start of the recovery. Planned times are a day that goes to plan: \
+         every step at its median time, no failures and no risk, in the order the simulation \
+         dispatches (policy {}); P50 / P90 are simulated over {} trials (seed {}).\n",
         sheet.policy, sheet.trials, sheet.seed
     );
     let _ = writeln!(
@@ -355,6 +430,34 @@ pub fn render_markdown(sheet: &RunSheet) -> String {
         );
         table(&mut out, sheet, &sheet.unattended);
     }
+    if !sheet.contingency.is_empty() {
+        out.push_str(
+            "\n## Contingency (only when a risk fires)\n\nOn no list until its risk fires; then the \
+             steps after the one in trouble wait for it.\n\n",
+        );
+        out.push_str(
+            "| done | step | system | team | when | risk | chance | ran in | median time |\n",
+        );
+        out.push_str("|:--:|---|---|---|---|---|--:|--:|--:|\n");
+        for c in &sheet.contingency {
+            let mut step = format!("**{}**", cell(&c.id));
+            if c.label != c.id {
+                let _ = write!(step, " {}", cell(&c.label));
+            }
+            let _ = writeln!(
+                out,
+                "| [ ] | {} | {} | {} | {} goes wrong | {} | {} | {} | {} |",
+                step,
+                cell(&c.system),
+                cell(c.team.as_deref().unwrap_or("-")),
+                cell(&c.when.join(", ")),
+                cell(&c.risk),
+                crate::report::narrative::percent(c.chance),
+                crate::report::narrative::percent(c.ran),
+                span(c.median)
+            );
+        }
+    }
     out
 }
 
@@ -377,6 +480,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
         "start_p90_seconds",
         "finish_p50_seconds",
         "finish_p90_seconds",
+        "contingency_risk",
     ])?;
     for s in &sheet.steps {
         let groups: Vec<String> = s.groups.iter().map(u32::to_string).collect();
@@ -396,8 +500,31 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             format!("{:.0}", s.start.p90),
             format!("{:.0}", s.finish.p50),
             format!("{:.0}", s.finish.p90),
+            String::new(),
         ];
         // Names come from the plan: a spreadsheet must not run one as a formula.
+        w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;
+    }
+    // Contingencies last: on no group's list, so no order, position or planned time.
+    for c in &sheet.contingency {
+        let record = [
+            String::new(),
+            c.team.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            c.id.clone(),
+            c.label.clone(),
+            c.system.clone(),
+            c.when.join(" "),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            c.risk.clone(),
+        ];
         w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -408,14 +535,14 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
 mod tests {
     use super::*;
     use crate::plan::{Format, parse_plan};
-    use crate::sim::{Policy, deterministic, run};
+    use crate::sim::{Policy, planned, run};
 
     fn sheet(text: &str) -> RunSheet {
         let plan = parse_plan(text, Format::Toml, "t").unwrap().plan;
         let scenario = plan.default_scenario();
         let mut model = Model::compile(&plan, &scenario, Policy::Lft);
         model.record_starts = true;
-        let det = deterministic(&model);
+        let det = planned(&model);
         let config = RunConfig {
             trials: 200,
             seed: 1,

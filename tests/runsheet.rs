@@ -235,3 +235,110 @@ fn markdown_has_the_start_section_and_every_group() {
     assert!(out.stdout.is_empty());
     assert_eq!(std::fs::read_to_string(&written).unwrap(), md);
 }
+
+/// A risk's fallback is a contingency: on no group's list and in no step's `after`, but listed
+/// apart with the risk that calls for it, its chance and the share of trials it ran in.
+#[test]
+fn a_fallback_is_a_contingency_not_a_task() {
+    let plan = PlanFile::new(
+        r#"
+        [teams]
+        ops = 1
+        [[step]]
+        id = "restore"
+        team = "ops"
+        duration = "30m"
+        [[step]]
+        id = "app"
+        team = "ops"
+        after = ["restore"]
+        duration = "10m"
+        [[risk]]
+        name = "corrupt"
+        p = 0.2
+        hits = ["restore"]
+        fallback = { id = "restore-old", team = "ops", duration = "1h" }
+        "#,
+    );
+    let out = rtosim(&[
+        "runsheet",
+        plan.arg(),
+        "--trials",
+        "4000",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv_text = stdout(&out);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let listed: Vec<(&str, &str, &str)> = records.iter().map(|r| (&r[0], &r[4], &r[7])).collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("1", "restore", ""),
+            ("2", "app", "restore"),
+            ("", "restore-old", "restore"),
+        ]
+    );
+    assert_eq!(&records[2][15], "corrupt");
+    assert_eq!(&records[0][15], "");
+
+    let out = rtosim(&["runsheet", plan.arg(), "--trials", "4000", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["steps"].as_array().unwrap().len(), 2);
+    let c = &json["contingency"][0];
+    assert_eq!(c["risk"], "corrupt");
+    assert_eq!(c["chance"], 0.2);
+    assert_eq!(c["median"], 3600.0);
+    // It ran in the trials in which the risk fired: 20% within four standard errors.
+    let se = (0.2_f64 * 0.8 / 4000.0).sqrt();
+    let ran = c["ran"].as_f64().unwrap();
+    assert!((ran - 0.2).abs() < 4.0 * se, "ran in {ran}");
+
+    let md = stdout(&rtosim(&["runsheet", plan.arg(), "--trials", "200"]));
+    assert!(
+        md.contains("## Contingency (only when a risk fires)"),
+        "{md}"
+    );
+    assert!(md.contains("| [ ] | **restore-old** |"), "{md}");
+    assert!(md.contains("for 2 steps"), "{md}");
+}
+
+/// Planned times are one schedule a crew can follow: every step at its median time, so a
+/// lognormal step with a P50 of 4 h is planned at 4 h (its mean is later). A step whose time is
+/// the same in every trial prints exactly, not as a histogram bucket's middle.
+#[test]
+fn planned_times_are_medians_and_fixed_times_print_exactly() {
+    let plan = PlanFile::new(
+        r#"
+        [teams]
+        ops = 1
+        [[step]]
+        id = "check"
+        team = "ops"
+        duration = "20m"
+        [[step]]
+        id = "restore"
+        team = "ops"
+        after = ["check"]
+        duration = { dist = "lognormal", p50 = "4h", p90 = "12h" }
+        "#,
+    );
+    let out = rtosim(&["runsheet", plan.arg(), "--trials", "2000", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let steps = json["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["id"], "check");
+    for key in ["p50", "p90"] {
+        assert_eq!(steps[0]["finish"][key], 1200.0, "{key}");
+        assert_eq!(steps[0]["start"][key], 0.0, "{key}");
+    }
+    let planned = steps[1]["planned_finish"].as_f64().unwrap();
+    assert!(
+        (planned - (1200.0 + 4.0 * 3600.0)).abs() < 1e-6,
+        "{planned}"
+    );
+    assert!((json["planned_rto"].as_f64().unwrap() - planned).abs() < 1e-6);
+}

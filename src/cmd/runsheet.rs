@@ -19,11 +19,17 @@ pub(super) fn run(args: &RunsheetArgs) -> Result<i32> {
     let a = with_progress(args.run.trials, |tick| {
         analyse(plan, &options, Wants::default(), tick)
     })??;
-    let det = sim::deterministic(&a.model);
-    let sheet = runsheet::build(plan, &a.scenario, &a.model, &det, &a.run.accum, &a.config);
-    let text = match args.format {
+    let day = sim::planned(&a.model);
+    let sheet = runsheet::build(plan, &a.scenario, &a.model, &day, &a.run.accum, &a.config);
+    let format = if args.json {
+        SheetFormat::Json
+    } else {
+        args.format
+    };
+    let text = match format {
         SheetFormat::Md => runsheet::render_markdown(&sheet),
         SheetFormat::Csv => runsheet::render_csv(&sheet)?,
+        SheetFormat::Json => serde_json::to_string_pretty(&sheet)? + "\n",
     };
     match &args.output {
         Some(path) => Outputs::new(&loaded.files_read).write_file(path, text.as_bytes())?,

@@ -14,7 +14,7 @@ mod trial;
 pub use lanes::assign_groups;
 pub use model::{CStep, Model, NONE, PlainLogNormal, Policy, attempt_time};
 pub use runner::{
-    Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, replay, run,
-    run_outcomes,
+    Accum, BLOCK, MedianSampler, Outcome, ResourceSums, RunConfig, RunResult, deterministic,
+    planned, replay, run, run_outcomes,
 };
 pub use trial::{MeanSampler, RandomSampler, Sampler, StepTiming, TrialState, splitmix, trial_key};

@@ -8,8 +8,8 @@
 use std::sync::{Mutex, PoisonError};
 
 use super::batch::{LANES, TrialBatch};
-use super::model::Model;
-use super::trial::{RandomSampler, StepResult, TrialState};
+use super::model::{CStep, Model};
+use super::trial::{RandomSampler, Sampler, StepResult, StepTiming, TrialState};
 use crate::dist::{BetaCdfTable, Score, normal_cdf_f32};
 use crate::stats::histogram::{LogHistogram, bucket_index};
 use crate::stats::rankcorr::{PairSums, RtoSums, block_rank_sums, block_ranks};
@@ -637,6 +637,32 @@ pub fn replay(model: &Model, seed: u64, trial: u64) -> TrialState {
 pub fn deterministic(model: &Model) -> TrialState {
     let mut state = TrialState::new(model);
     state.run_complete(model, &mut super::trial::MeanSampler);
+    state
+}
+
+/// Every step at its median time, no failures and no risk: a day that goes to plan. Unlike
+/// means, medians are times a step takes as often as not, so a crew can follow this schedule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MedianSampler;
+
+impl Sampler for MedianSampler {
+    fn time(&mut self, step: &CStep) -> StepTiming {
+        let (length, hands) = super::model::attempt_time(step, step.dist.quantile(0.5));
+        StepTiming {
+            lead: 0.0,
+            length,
+            hands,
+            key: 0.5,
+            failures: 0,
+        }
+    }
+}
+
+/// The planned schedule of a run sheet: [`MedianSampler`]'s day, dispatched by the model's
+/// policy as the simulation dispatches.
+pub fn planned(model: &Model) -> TrialState {
+    let mut state = TrialState::new(model);
+    state.run_complete(model, &mut MedianSampler);
     state
 }
 

@@ -184,6 +184,17 @@ impl LogHistogram {
     }
 }
 
+impl LogHistogram {
+    /// [`LogHistogram::quantile`], but `exact` when it lies in the quantile's bucket: a value
+    /// some trial is known to take (a schedule's time) is printed as it is, not as its
+    /// bucket's middle, so a step that takes the same time in every trial prints exactly.
+    pub fn quantile_near(&self, q: f64, exact: f64) -> Option<f64> {
+        let v = self.quantile(q)?;
+        let same = v > 0.0 && exact.is_finite() && exact > 0.0 && bucket(exact) == bucket(v);
+        Some(if same { exact } else { v })
+    }
+}
+
 /// Equal when they hold the same counts, however those are split between `low` and `high`.
 impl PartialEq for LogHistogram {
     fn eq(&self, other: &Self) -> bool {
