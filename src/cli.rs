@@ -117,6 +117,25 @@ pub struct ImportGraphArgs {
 pub struct CheckArgs {
     /// The plan file (TOML, or JSON when it ends in .json).
     pub plan: PathBuf,
+    /// Summarise this loss scenario's critical path instead of every system lost.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Output format: text, or JSON for other tools (every problem, with its place, and the
+    /// summary of a sound plan; exit code 2 for an invalid plan either way).
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// Formats of a command that prints a report: text for people, JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// For people.
+    Text,
+    /// For other tools (times in seconds).
+    Json,
 }
 
 /// Options of `graph`.

@@ -114,3 +114,79 @@ fn heavy_tails_are_warned_with_their_figures() {
     assert!(!err.contains("\"sound\""), "{err}");
     insta::assert_snapshot!("heavy-tails-stderr", err);
 }
+
+/// `check --json` gives tools every problem with its place, and for a sound plan the figures
+/// of its summary; an invalid plan still exits with code 2 and prints nothing else.
+#[test]
+fn json_lists_every_problem_placed_and_the_summary() {
+    insta::glob!("fixtures/invalid/*", |path| {
+        let file = rel(path);
+        let out = rtosim(&["check", &file, "--json"]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("{file}: not JSON ({e}): {}", stdout(&out)));
+        assert_eq!(json["valid"], false, "{file}");
+        assert!(json["summary"].is_null(), "{file}");
+        let problems = json["problems"].as_array().unwrap();
+        let errors = problems.iter().filter(|p| p["severity"] == "error").count();
+        assert!(errors >= 1, "{file}");
+        assert_eq!(json["errors"], errors as u64, "{file}");
+        // The text output names the same problems.
+        let text = stderr(&rtosim(&["check", &file]));
+        for p in problems.iter().take(200) {
+            let message = p["message"].as_str().unwrap();
+            assert!(
+                text.contains(message),
+                "{file}: {message} missing from {text}"
+            );
+        }
+    });
+
+    let out = rtosim(&[
+        "check",
+        "scenarios/aws-account-rebuild.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["valid"], true);
+    let s = &json["summary"];
+    assert_eq!(s["steps"], 38);
+    assert_eq!(s["contingency_steps"], 1);
+    assert_eq!(s["scenario"], "everything");
+    assert!(s["critical_path"].as_array().unwrap().len() > 3);
+    // The warning of the bundled plan (its DBA pair is relieved by nobody) is placed.
+    let w = &json["problems"][0];
+    assert_eq!(w["severity"], "warning");
+    assert!(w["line"].as_u64().unwrap() > 0 && w["column"].as_u64().unwrap() > 0);
+}
+
+/// `check --scenario` summarises that scenario's critical path; an unknown one is an input
+/// error with the known names.
+#[test]
+fn scenario_narrows_the_critical_path() {
+    let plan = "scenarios/aws-account-rebuild.toml";
+    let all = stdout(&rtosim(&["check", plan]));
+    let out = rtosim(&["check", plan, "--scenario", "orders-db-loss"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let one = stdout(&out);
+    assert!(
+        one.contains("Critical path on mean durations, scenario orders-db-loss"),
+        "{one}"
+    );
+    assert_ne!(all, one);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&rtosim(&[
+        "check",
+        plan,
+        "--scenario",
+        "orders-db-loss",
+        "--json",
+    ])))
+    .unwrap();
+    let path = json["summary"]["critical_path"].as_array().unwrap();
+    assert_eq!(path.first().unwrap(), "orders-db-snapshot-copy");
+    let out = rtosim(&["check", plan, "--scenario", "orders-db-los"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("orders-db-loss"), "{}", stderr(&out));
+}

@@ -210,9 +210,10 @@ pub struct CheckFacts {
     pub deterministic_rto_seconds: Option<f64>,
 }
 
-/// The [`CheckFacts`] of `plan`.
-pub fn check_facts(plan: &Plan) -> CheckFacts {
-    let model = Model::compile(plan, &plan.everything_lost(), crate::sim::Policy::Lft);
+/// The [`CheckFacts`] of `plan` when `scenario` strikes (`check` uses every system lost unless
+/// told otherwise).
+pub fn check_facts(plan: &Plan, scenario: &crate::plan::Scenario) -> CheckFacts {
+    let model = Model::compile(plan, scenario, crate::sim::Policy::Lft);
     let (len, path) = critical_path(&model);
     CheckFacts {
         critical_path_seconds: len,

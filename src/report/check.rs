@@ -7,7 +7,8 @@ use crate::duration::format_span;
 use crate::plan::Plan;
 
 /// Renders the summary of a plan that passed `check`.
-pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
+/// `scenario` names the scenario the critical path is for; `None` is every system lost.
+pub fn render_check(plan: &Plan, facts: &CheckFacts, scenario: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", plan.name);
     let teams = plan
@@ -101,7 +102,8 @@ pub fn render_check(plan: &Plan, facts: &CheckFacts) -> String {
     let (len, path) = (facts.critical_path_seconds, &facts.critical_path);
     let _ = writeln!(
         out,
-        "\nCritical path on mean durations, every system lost, unlimited people: {} over {} steps",
+        "\nCritical path on mean durations, {}, unlimited people: {} over {} steps",
+        scenario.unwrap_or("every system lost"),
         format_span(len),
         path.len()
     );
