@@ -382,7 +382,7 @@ delay = "3h"
     let _ = scenario;
     let a = analysis(&p, 4_000, true);
     let drivers = &a.summary.chaos.p90_drivers;
-    let names: Vec<&str> = drivers.iter().map(|d| d.name.as_str()).collect();
+    let names: Vec<&str> = drivers.iter().map(|d| d.driver.name()).collect();
     // The risk adds the whole 3h at P90 (it fires in half the trials); restore's fast case
     // saves about 50 m, dns's about 5 m.
     assert_eq!(names, ["corrupt-backup", "restore", "dns"]);
@@ -393,4 +393,73 @@ delay = "3h"
             && sentence.contains("step “restore”"),
         "{sentence}"
     );
+}
+
+/// One ranking of what drives the RTO everywhere: the step table, the tornado chart and the
+/// summary sentence agree, led by the P90 saving where it is measured. A trivially short step
+/// that every recovery waits for (criticality 100%) does not lead: ranking by criticality put
+/// it first.
+#[test]
+fn one_ranking_of_what_drives_the_rto_everywhere() {
+    let text = r#"
+rto-target = "3h"
+[[step]]
+id = "page"
+duration = "1m"
+[[step]]
+id = "restore"
+after = ["page"]
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "dns"
+after = ["restore"]
+duration = { dist = "uniform", min = "10m", max = "20m" }
+[[step]]
+id = "sync"
+after = ["page"]
+duration = { dist = "uniform", min = "1h", max = "2h" }
+[[risk]]
+name = "slow-api"
+p = 0.3
+hits = ["dns"]
+delay = "20m"
+"#;
+    let p = plan(text);
+    for drivers in [false, true] {
+        let a = analysis(&p, 4_000, drivers);
+        let r = &a.summary;
+        let ranked: Vec<&str> = rtosim::report::ranking::ranked_steps(r)
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        // restore moves the RTO most (and, measured, its fast case saves most at P90); page
+        // is always critical but takes a fixed minute, so it comes last.
+        assert_eq!(ranked.len(), 4);
+        assert_eq!(ranked[0], "restore", "drivers {drivers}");
+        assert_eq!(ranked[3], "page", "drivers {drivers}");
+        let page = r.steps.iter().find(|s| s.id == "page").unwrap();
+        assert!(r.steps.iter().all(|s| s.criticality <= page.criticality));
+        if drivers {
+            let saving = rtosim::report::ranking::p90_saving(r, "restore").unwrap();
+            assert!(saving > 3_000.0, "{saving}");
+        } else {
+            assert!(rtosim::report::ranking::p90_saving(r, "restore").is_none());
+        }
+        assert_eq!(
+            rtosim::report::narrative::top_driver(r).unwrap().id,
+            "restore"
+        );
+        let table = rtosim::report::sections::steps(r);
+        let rows: Vec<&str> = table.rows.iter().map(|row| row[0].as_str()).collect();
+        assert_eq!(rows, ranked);
+        let tornado = rtosim::chart::spec::tornado(r);
+        let bars: Vec<&str> = tornado.drivers.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(bars, ranked);
+        let text = rtosim::report::render_text(r);
+        let at = |id: &str| text.find(&format!("\n  {id} ")).unwrap_or(usize::MAX);
+        assert!(
+            at(ranked[0]) < at(ranked[1]) && at(ranked[2]) < at(ranked[3]),
+            "{text}"
+        );
+    }
 }

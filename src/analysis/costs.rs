@@ -11,7 +11,7 @@
 use crate::dist::Dist;
 use crate::plan::{ChaosItem, Plan, Scenario};
 use crate::report::{
-    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RecoveryPoint, RiskStats,
+    ChaosStats, Cost, DRIVER_STEPS, Driver, FactorStats, P90Driver, RecoveryPoint, RiskStats,
 };
 use crate::sim::{self, Model, Outcome, Policy, RunConfig};
 use crate::stats::paired::{mean_difference, quantile_difference};
@@ -147,16 +147,14 @@ pub fn p90_drivers(
         fast.steps[i].retry = None;
         let cost = paired_cost(base, &fast, scenario, policy, config)?;
         out.push(P90Driver {
-            kind: "step",
-            name: id.clone(),
+            driver: Driver::Step(id.clone()),
             p90_seconds: cost.cost_p90_seconds,
             p90_interval_seconds: cost.cost_p90_interval_seconds,
         });
     }
     for (item, cost) in chaos.costs() {
         out.push(P90Driver {
-            kind: item.kind(),
-            name: item.name().to_string(),
+            driver: Driver::Chaos(item.clone()),
             p90_seconds: cost.cost_p90_seconds,
             p90_interval_seconds: cost.cost_p90_interval_seconds,
         });

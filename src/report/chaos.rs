@@ -163,13 +163,41 @@ impl RecoveryPoint {
     }
 }
 
-/// One entry of the ranking of what adds time at P90.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct P90Driver {
-    /// `"step"`, `"risk"`, `"factor"`, `"mobilisation"`, `"shifts"` or `"handoff"`.
-    pub kind: &'static str,
+/// What a P90 driver is: a step (what its fast case would save) or a piece of chaos (what
+/// removing it would save).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Driver {
+    /// A step, by id.
+    Step(String),
+    /// A risk, factor, mobilisation, shifts, hand-offs or working hours.
+    Chaos(ChaosItem),
+}
+
+impl Driver {
+    /// `"step"`, or the chaos item's kind: what JSON calls it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Driver::Step(_) => "step",
+            Driver::Chaos(item) => item.kind(),
+        }
+    }
+
     /// The step id or the risk's or factor's name (the kind again for the others).
-    pub name: String,
+    pub fn name(&self) -> &str {
+        match self {
+            Driver::Step(id) => id,
+            Driver::Chaos(item) => item.name(),
+        }
+    }
+}
+
+/// One entry of the ranking of what adds time at P90. In JSON: `kind` (`"step"`, `"risk"`,
+/// `"factor"`, `"mobilisation"`, `"shifts"`, `"handoff"` or `"hours"`), `name` (the step id or
+/// the risk's or factor's name, the kind again for the others) and the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct P90Driver {
+    /// What it is.
+    pub driver: Driver,
     /// Seconds it adds at P90: for a risk or the like, the P90 saved by removing it; for a
     /// step, the P90 saved if it always took its fast case (the 5th percentile of its
     /// duration) with no failed attempts
@@ -179,34 +207,45 @@ pub struct P90Driver {
     pub p90_interval_seconds: Interval,
 }
 
+impl Serialize for P90Driver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("P90Driver", 4)?;
+        s.serialize_field("kind", self.driver.kind())?;
+        s.serialize_field("name", self.driver.name())?;
+        s.serialize_field("p90_seconds", &self.p90_seconds)?;
+        s.serialize_field("p90_interval_seconds", &self.p90_interval_seconds)?;
+        s.end()
+    }
+}
+
 /// How many steps, the most critical first, the P90 drivers measure (one what-if run each).
 pub const DRIVER_STEPS: usize = 8;
 
 /// The ranking as one sentence for managers: the top risk and the top step.
 pub fn p90_sentence(drivers: &[P90Driver]) -> Option<String> {
+    let material = |d: &&P90Driver| d.p90_seconds >= 60.0;
     let chaos = drivers
         .iter()
-        .find(|d| d.kind != "step" && d.p90_seconds >= 60.0);
+        .filter(material)
+        .find_map(|d| match &d.driver {
+            Driver::Chaos(item) => Some(format!(
+                "{} adds {} at P90",
+                item.phrase(),
+                format_span(d.p90_seconds)
+            )),
+            Driver::Step(_) => None,
+        });
     let step = drivers
         .iter()
-        .find(|d| d.kind == "step" && d.p90_seconds >= 60.0);
-    let chaos = chaos.map(|d| {
-        let what = match d.kind {
-            "risk" => format!("the {} risk", d.name),
-            "factor" => format!("the {} factor", d.name),
-            "handoff" => "waiting for hand-offs between teams".to_string(),
-            "shifts" => "resting between shifts".to_string(),
-            other => other.to_string(),
-        };
-        format!("{what} adds {} at P90", format_span(d.p90_seconds))
-    });
-    let step = step.map(|d| {
-        format!(
-            "making step “{}” always as fast as its fast case (5th percentile) would save {}",
-            d.name,
-            format_span(d.p90_seconds)
-        )
-    });
+        .filter(material)
+        .find_map(|d| match &d.driver {
+            Driver::Step(id) => Some(format!(
+                "making step “{id}” always as fast as its fast case (5th percentile) would save {}",
+                format_span(d.p90_seconds)
+            )),
+            Driver::Chaos(_) => None,
+        });
     match (chaos, step) {
         (Some(c), Some(s)) => Some(format!("Of what can be funded, {c}; {s}.")),
         (Some(c), None) => Some(format!("Of what can be funded, {c}.")),

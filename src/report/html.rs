@@ -138,7 +138,7 @@ pub fn render_html(m: &ManagementReport) -> String {
     out.push_str("</section>\n");
 
     out.push_str("<section id=\"steps\">\n<h2>Steps</h2>\n");
-    out.push_str("<p>Every step the scenario needs, most critical first. Done-by times count from the disaster.</p>\n");
+    out.push_str("<p>Every step the scenario needs, what drives the RTO most first (what its fast case saves at P90 where measured, then cruciality, then criticality). Done-by times count from the disaster.</p>\n");
     table(&mut out, &sections::steps(r));
     out.push_str("</section>\n");
 

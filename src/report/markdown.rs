@@ -76,7 +76,7 @@ pub fn render_markdown(m: &ManagementReport) -> String {
         );
     }
 
-    out.push_str("## Steps\n\nEvery step the scenario needs, most critical first. Done-by times count from the disaster.\n\n");
+    out.push_str("## Steps\n\nEvery step the scenario needs, what drives the RTO most first (what its fast case saves at P90 where measured, then cruciality, then criticality). Done-by times count from the disaster.\n\n");
     table(&mut out, &sections::steps(r));
     if let Some(t) = sections::teams(r) {
         out.push_str("## Teams\n\n");

@@ -10,6 +10,7 @@ pub mod html;
 pub mod management;
 pub mod markdown;
 pub mod narrative;
+pub mod ranking;
 mod recorded;
 pub mod sections;
 mod summary;
@@ -17,8 +18,8 @@ pub mod table;
 mod text;
 
 pub use chaos::{
-    ChaosStats, Cost, DRIVER_STEPS, FactorStats, P90Driver, RecoveryPoint, RiskStats, p90_sentence,
-    render_chaos_text, signed, with_interval,
+    ChaosStats, Cost, DRIVER_STEPS, Driver, FactorStats, P90Driver, RecoveryPoint, RiskStats,
+    p90_sentence, render_chaos_text, signed, with_interval,
 };
 pub use check::render_check;
 pub use csv::trials_csv;

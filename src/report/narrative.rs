@@ -38,25 +38,10 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// The step that drives the RTO most: the largest cruciality (rank correlation of its
-/// duration with the RTO), ties broken by criticality, then plan order. The same order as the
-/// tornado chart, so the sentence names the chart's top bar.
+/// The step that drives the RTO most: the first of the one ranking ([`super::ranking`]), so
+/// the sentence names the top row of the step table and the top bar of the tornado chart.
 pub fn top_driver(r: &SimReport) -> Option<&StepStats> {
-    let score = |x: f64| if x.is_finite() { x.abs() } else { 0.0 };
-    let mut best: Option<&StepStats> = None;
-    for s in &r.steps {
-        best = match best {
-            Some(b)
-                if score(b.cruciality) > score(s.cruciality)
-                    || (score(b.cruciality) == score(s.cruciality)
-                        && b.criticality >= s.criticality) =>
-            {
-                Some(b)
-            }
-            _ => Some(s),
-        };
-    }
-    best
+    super::ranking::ranked_steps(r).into_iter().next()
 }
 
 /// The team whose ready work waits longest in total per recovery, if it waits at all.
@@ -97,7 +82,11 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
         ),
     }
     if let Some(s) = top_driver(r) {
-        if s.cruciality.is_finite() && s.cruciality.abs() >= DRIVER_THRESHOLD {
+        let saving =
+            super::ranking::p90_saving(r, &s.id).filter(|&v| v >= super::ranking::MATERIAL_SECONDS);
+        if saving.is_some() {
+            // Measured: the sentence of what can be funded below names it, with its saving.
+        } else if s.cruciality.is_finite() && s.cruciality.abs() >= DRIVER_THRESHOLD {
             out.push(format!(
                 "Step “{}” drives the result more than any other: its duration moves the RTO with a rank correlation of {:.2}, and it is on the critical chain in {} of recoveries.",
                 s.label,

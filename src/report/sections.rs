@@ -106,15 +106,10 @@ pub fn key_figures(r: &SimReport) -> Table {
     }
 }
 
-/// Every step the scenario needs, most critical first.
+/// Every step the scenario needs, in the one ranking of what drives the RTO
+/// ([`super::ranking`]).
 pub fn steps(r: &SimReport) -> Table {
-    let mut steps: Vec<_> = r.steps.iter().collect();
-    steps.sort_by(|a, b| {
-        b.criticality
-            .total_cmp(&a.criticality)
-            .then(b.cruciality.abs().total_cmp(&a.cruciality.abs()))
-    });
-    let rows = steps
+    let rows = super::ranking::ranked_steps(r)
         .into_iter()
         .map(|s| {
             vec![

@@ -112,17 +112,12 @@ fn render_plain(r: &SimReport) -> String {
         out.push_str(&render_starts(s));
     }
 
-    let mut drivers: Vec<&super::StepStats> = r.steps.iter().collect();
-    drivers.sort_by(|a, b| {
-        b.criticality
-            .total_cmp(&a.criticality)
-            .then(b.cruciality.abs().total_cmp(&a.cruciality.abs()))
-    });
+    let drivers = super::ranking::ranked_steps(r);
     let shown = drivers.len().min(TOP_STEPS);
     if shown > 0 {
         let _ = writeln!(
             out,
-            "\nWhat drives the RTO (top {shown} of {} steps by criticality)",
+            "\nWhat drives the RTO (top {shown} of {} steps by cruciality, then criticality)",
             drivers.len()
         );
         let rows: Vec<Vec<String>> = drivers[..shown]

@@ -292,12 +292,13 @@ pub(super) fn clean(s: &str) -> String {
         .collect()
 }
 
-/// Chart 3 from the report: the [`TOP_DRIVERS`] steps with the largest cruciality.
+/// Chart 3 from the report: the first [`TOP_DRIVERS`] steps of the one ranking of what drives
+/// the RTO ([`crate::report::ranking`]), each bar its cruciality.
 pub fn tornado(report: &SimReport) -> TornadoSpec {
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
-    let mut drivers: Vec<Driver> = report
-        .steps
-        .iter()
+    let drivers: Vec<Driver> = crate::report::ranking::ranked_steps(report)
+        .into_iter()
+        .take(TOP_DRIVERS)
         .map(|s| Driver {
             id: s.id.clone(),
             label: clean(&s.label),
@@ -305,14 +306,6 @@ pub fn tornado(report: &SimReport) -> TornadoSpec {
             criticality: finite(s.criticality),
         })
         .collect();
-    // Stable sort: ties keep plan order.
-    drivers.sort_by(|a, b| {
-        b.cruciality
-            .abs()
-            .total_cmp(&a.cruciality.abs())
-            .then(b.criticality.total_cmp(&a.criticality))
-    });
-    drivers.truncate(TOP_DRIVERS);
     TornadoSpec {
         drivers,
         of_steps: report.steps.len(),

@@ -2,7 +2,8 @@
 //! hand-offs) ranked together by the time each adds to the P90 RTO.
 
 use crate::duration::{format_span, hours};
-use crate::report::P90Driver;
+use crate::plan::ChaosItem;
+use crate::report::{Driver, P90Driver};
 
 use super::dist::clean;
 
@@ -20,9 +21,9 @@ const MIN_SECONDS: f64 = 0.5;
 pub struct P90Bar {
     /// What the bar is for people, such as `"risk corrupt-backup"`.
     pub label: String,
-    /// The driver's kind as the report names it: `"step"`, `"risk"`, `"factor"`,
-    /// `"mobilisation"`, `"shifts"` or `"handoff"`.
-    pub kind: &'static str,
+    /// Whether the bar is a step (what automating it would save) rather than chaos (what
+    /// removing it would save); the two are drawn in different colours.
+    pub step: bool,
     /// Time it adds at P90, in hours (the bar's length).
     pub hours: f64,
     /// The same time as the bar's value label, such as `"+50 m"`.
@@ -30,10 +31,9 @@ pub struct P90Bar {
 }
 
 impl P90Bar {
-    /// Whether the bar is a step (what automating it would save) rather than chaos (what
-    /// removing it would save); the two are drawn in different colours.
+    /// Whether the bar is a step rather than chaos.
     pub fn is_step(&self) -> bool {
-        self.kind == "step"
+        self.step
     }
 }
 
@@ -58,13 +58,14 @@ fn short(name: &str) -> String {
 
 /// The label of one driver.
 fn label(d: &P90Driver) -> String {
-    match d.kind {
-        "step" => format!("step {} (if always fast)", short(&d.name)),
-        "risk" | "factor" => format!("{} {}", d.kind, short(&d.name)),
-        "handoff" => "hand-offs between teams".to_string(),
-        "shifts" => "shift rests".to_string(),
-        "mobilisation" => "team mobilisation".to_string(),
-        other => format!("{other} {}", short(&d.name)),
+    match &d.driver {
+        Driver::Step(id) => format!("step {} (if always fast)", short(id)),
+        Driver::Chaos(ChaosItem::Risk(n)) => format!("risk {}", short(n)),
+        Driver::Chaos(ChaosItem::Factor(n)) => format!("factor {}", short(n)),
+        Driver::Chaos(ChaosItem::Handoff) => "hand-offs between teams".to_string(),
+        Driver::Chaos(ChaosItem::Shifts) => "shift rests".to_string(),
+        Driver::Chaos(ChaosItem::Mobilisation) => "team mobilisation".to_string(),
+        Driver::Chaos(ChaosItem::Hours) => "working hours".to_string(),
     }
 }
 
@@ -84,7 +85,7 @@ pub fn p90_drivers(drivers: &[P90Driver], p90_seconds: f64) -> P90DriversSpec {
             .into_iter()
             .map(|d| P90Bar {
                 label: label(d),
-                kind: d.kind,
+                step: matches!(d.driver, Driver::Step(_)),
                 hours: hours(d.p90_seconds),
                 value: format!("+{}", format_span(d.p90_seconds)),
             })
@@ -98,9 +99,16 @@ mod tests {
     use super::*;
 
     fn d(kind: &'static str, name: &str, p90_seconds: f64) -> P90Driver {
+        let driver = match kind {
+            "step" => Driver::Step(name.to_string()),
+            "risk" => Driver::Chaos(ChaosItem::Risk(name.to_string())),
+            "factor" => Driver::Chaos(ChaosItem::Factor(name.to_string())),
+            "handoff" => Driver::Chaos(ChaosItem::Handoff),
+            "shifts" => Driver::Chaos(ChaosItem::Shifts),
+            _ => Driver::Chaos(ChaosItem::Mobilisation),
+        };
         P90Driver {
-            kind,
-            name: name.to_string(),
+            driver,
             p90_seconds,
             p90_interval_seconds: crate::report::Interval {
                 low: p90_seconds,
