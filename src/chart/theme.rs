@@ -45,8 +45,8 @@ pub const CRITICAL: RGBColor = RGBColor(0, 0, 0);
 /// Legend keys that are not a system colour.
 pub const NEUTRAL: RGBColor = RGBColor(140, 140, 140);
 
-/// System colours: eight stops of viridis, ordered so that neighbours in the list differ most
-/// in lightness. Beyond eight systems colours repeat; bars are labelled with their step.
+/// System colours of a chart with at most eight systems: eight stops of viridis, ordered so
+/// that neighbours in the list differ most in lightness.
 pub const SYSTEM_COLOURS: [RGBColor; 8] = [
     RGBColor(72, 36, 117),  // viridis 0.10, darkest
     RGBColor(94, 201, 98),  // 0.75
@@ -58,9 +58,50 @@ pub const SYSTEM_COLOURS: [RGBColor; 8] = [
     RGBColor(40, 174, 128), // 0.625
 ];
 
-/// The colour of the `i`th system.
-pub fn system_colour(i: usize) -> RGBColor {
-    SYSTEM_COLOURS[i % SYSTEM_COLOURS.len()]
+/// Lightness levels (OKLab) of [`system_colours`] beyond eight systems: neighbours in the list
+/// take different levels, so they differ in grey too.
+const LEVELS: [f64; 3] = [0.45, 0.62, 0.79];
+
+/// One colour for each of `n` systems, all different: viridis for up to eight; beyond that,
+/// hues spread evenly round the OKLab colour wheel, three lightness levels taken in turn, so no
+/// two systems share a colour however many there are (the legend names each).
+pub fn system_colours(n: usize) -> Vec<RGBColor> {
+    if n <= SYSTEM_COLOURS.len() {
+        return SYSTEM_COLOURS[..n].to_vec();
+    }
+    // Hues of one level are a third of the wheel's steps apart; the levels interleave them.
+    let per_level = n.div_ceil(LEVELS.len());
+    (0..n)
+        .map(|i| {
+            let level = i % LEVELS.len();
+            let k = i / LEVELS.len();
+            let turn = (k as f64 + level as f64 / LEVELS.len() as f64) / per_level as f64;
+            let hue = std::f64::consts::TAU * turn;
+            oklab_to_srgb(LEVELS[level], 0.12 * hue.cos(), 0.12 * hue.sin())
+        })
+        .collect()
+}
+
+/// An OKLab colour in sRGB, clipped to the gamut (Björn Ottosson's matrices, 2020).
+fn oklab_to_srgb(l: f64, a: f64, b: f64) -> RGBColor {
+    let cube = |v: f64| v * v * v;
+    let l_ = cube(l + 0.396_337_777_4 * a + 0.215_803_757_3 * b);
+    let m_ = cube(l - 0.105_561_345_8 * a - 0.063_854_172_8 * b);
+    let s_ = cube(l - 0.089_484_177_5 * a - 1.291_485_548 * b);
+    let encode = |v: f64| {
+        let v = v.clamp(0.0, 1.0);
+        let e = if v <= 0.003_130_8 {
+            12.92 * v
+        } else {
+            1.055 * v.powf(1.0 / 2.4) - 0.055
+        };
+        (e * 255.0).round() as u8
+    };
+    RGBColor(
+        encode(4.076_741_662_1 * l_ - 3.307_711_591_3 * m_ + 0.230_969_929_2 * s_),
+        encode(-1.268_438_004_6 * l_ + 2.609_757_401_1 * m_ - 0.341_319_396_5 * s_),
+        encode(-0.004_196_086_3 * l_ - 0.703_418_614_7 * m_ + 1.707_614_701 * s_),
+    )
 }
 
 /// Relative luminance (sRGB, ITU-R BT.709 weights on linearised channels).
@@ -155,6 +196,35 @@ mod tests {
             let gap = (luminance(pair[0]) - luminance(pair[1])).abs();
             assert!(gap > 0.08, "{pair:?} too close in grey ({gap:.3})");
         }
+    }
+
+    /// Every system of a large plan gets its own colour (21 systems had three share one
+    /// purple): for every count up to 60 the colours are far apart, and neighbours in the
+    /// list differ in grey.
+    #[test]
+    fn every_system_has_its_own_colour() {
+        let dist = |x: RGBColor, y: RGBColor| {
+            let d = |u: u8, v: u8| (f64::from(u) - f64::from(v)).powi(2);
+            (d(x.0, y.0) + d(x.1, y.1) + d(x.2, y.2)).sqrt()
+        };
+        for n in 1..=60 {
+            let colours = system_colours(n);
+            assert_eq!(colours.len(), n);
+            for i in 0..n {
+                for j in i + 1..n {
+                    let gap = dist(colours[i], colours[j]);
+                    assert!(gap > 12.0, "{n} systems: {i} and {j} too close ({gap:.1})");
+                }
+            }
+            for pair in colours.windows(2) {
+                let gap = (luminance(pair[0]) - luminance(pair[1])).abs();
+                assert!(
+                    gap > 0.05,
+                    "{n} systems: {pair:?} too close in grey ({gap:.3})"
+                );
+            }
+        }
+        assert_eq!(system_colours(8), SYSTEM_COLOURS.to_vec());
     }
 
     #[test]

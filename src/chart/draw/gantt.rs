@@ -14,7 +14,7 @@ use super::dist::OBJECTIVE_WIDTH;
 use crate::chart::render::WIDTH;
 use crate::chart::spec::{BarKind, GanttBar, GanttSpec};
 use crate::chart::theme::{
-    BAND, CRITICAL, GRID, INK, MARKER, NEUTRAL, OBJECTIVE, Theme, hours_tick, system_colour,
+    BAND, CRITICAL, GRID, INK, MARKER, NEUTRAL, OBJECTIVE, Theme, hours_tick, system_colours,
     text_on,
 };
 use crate::duration::format_span;
@@ -29,11 +29,12 @@ pub const CRITICAL_WIDTH: f64 = 2.5;
 const STRIP: f64 = 46.0;
 
 fn keys(spec: &GanttSpec) -> Vec<(Key, String)> {
+    let palette = system_colours(spec.systems.len());
     let mut keys: Vec<(Key, String)> = spec
         .systems
         .iter()
-        .enumerate()
-        .map(|(i, s)| (Key::Swatch(system_colour(i)), s.clone()))
+        .zip(palette)
+        .map(|(s, c)| (Key::Swatch(c), s.clone()))
         .collect();
     keys.push((Key::Square(NEUTRAL, 1.0), "hands-on (group busy)".into()));
     keys.push((Key::Square(NEUTRAL, UNATTENDED_ALPHA), "unattended".into()));
@@ -60,6 +61,7 @@ pub fn gantt<DB: DrawingBackend>(
     spec: &GanttSpec,
     th: &Theme,
 ) -> DrawResult<DB> {
+    let palette = system_colours(spec.systems.len());
     let title = format!(
         "One recovery at {}: {} (trial {})",
         spec.represents,
@@ -134,7 +136,7 @@ pub fn gantt<DB: DrawingBackend>(
         (x0, y0, x1.max(x0 + min_w), y1)
     };
     for bar in &spec.bars {
-        let colour = system_colour(bar.system);
+        let colour = palette[bar.system];
         let (x0, y0, x1, y1) = px_of(bar);
         let fill = match bar.kind {
             BarKind::HandsOn => colour.filled(),
@@ -185,7 +187,7 @@ pub fn gantt<DB: DrawingBackend>(
             if inside {
                 if w + 2 * pad <= x1 - x0 {
                     let ink = match bar.kind {
-                        BarKind::HandsOn => text_on(system_colour(bar.system)),
+                        BarKind::HandsOn => text_on(palette[bar.system]),
                         BarKind::Unattended => INK,
                     };
                     let at = ((x0 + x1) / 2, mid);
