@@ -190,6 +190,39 @@ fn control_characters_from_a_plan_never_reach_the_terminal() {
     );
 }
 
+/// The summaries of `check` and `calibrate` name the plan and its steps: their control
+/// characters are escaped too.
+#[test]
+fn control_characters_never_reach_the_terminal_in_summaries() {
+    let plan = PlanFile::new(
+        "name = \"p\\u001b]0;owned\\u0007\"\n[[step]]\nid = \"a\"\nname = \"x\\u001b[31mred\"\nduration = \"1h\"\n",
+    );
+    let out = rtosim(&["check", plan.arg()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!has_control(&text), "{text:?}");
+    assert!(text.contains("p\\u{1b}]0;owned\\u{7}"), "{text}");
+
+    let drill = plan.out("drill.csv");
+    std::fs::write(
+        &drill,
+        "step,started,ended\na,2024-03-02T08:00:00Z,2024-03-02T09:10:00Z\n",
+    )
+    .unwrap();
+    let out = rtosim(&[
+        "calibrate",
+        plan.arg(),
+        "--actual",
+        drill.to_str().unwrap(),
+        "--trials",
+        "200",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!has_control(&text), "{text:?}");
+    assert!(text.contains("p\\u{1b}]0;owned\\u{7}"), "{text}");
+}
+
 #[test]
 fn csv_cells_that_would_run_as_formulas_are_quoted() {
     let plan = PlanFile::new(

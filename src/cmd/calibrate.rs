@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use super::{InputError, emit, load, run_options, with_starts};
+use super::{InputError, emit, emit_text, load, run_options, with_starts};
 use crate::cli::CalibrateArgs;
 use rtosim::analysis::{Wants, analyse};
 use rtosim::calibrate::{calibrate, group_drills, render_calibration, unknown_steps};
@@ -91,7 +91,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         text.push('\n');
         emit(&text)?;
     } else {
-        emit(&render_calibration(&report))?;
+        emit_text(&render_calibration(&report))?;
     }
     Ok(exit::OK)
 }

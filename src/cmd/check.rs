@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{emit, load};
+use super::{emit, emit_text, load};
 use crate::cli::{CheckArgs, TextFormat};
 use rtosim::analysis::{check_facts, resolve_scenario};
 use rtosim::plan::{Diagnostic, Plan, PlanError, Severity, load_plan};
@@ -24,7 +24,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<i32> {
         .scenario
         .as_ref()
         .map(|_| format!("scenario {}", scenario.name));
-    emit(&report::render_check(&loaded.plan, &facts, lost.as_deref()))?;
+    emit_text(&report::render_check(&loaded.plan, &facts, lost.as_deref()))?;
     Ok(exit::OK)
 }
 

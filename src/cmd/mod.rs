@@ -121,6 +121,12 @@ fn with_progress<T>(total: u64, work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T) -
 }
 
 /// Writes to stdout; a closed pipe (`rtosim ... | head`) ends the program quietly.
+/// Writes text for people to standard output: names and descriptions come from the plan, and
+/// a terminal must not run their control characters (escaped, newlines kept).
+fn emit_text(text: &str) -> Result<()> {
+    emit(&rtosim::text::escape_control_keep_newlines(text))
+}
+
 fn emit(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
