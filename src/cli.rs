@@ -291,6 +291,10 @@ pub struct StaffArgs {
     /// The objective, such as 24h [default: the plan's rto-target].
     #[arg(long, value_name = "TIME", value_parser = span_arg)]
     pub target: Option<f64>,
+    /// A P90 saving smaller than this does not matter, such as 10m [default: the larger of 5
+    /// minutes and 1% of P90].
+    #[arg(long, value_name = "TIME", value_parser = span_arg)]
+    pub negligible: Option<f64>,
     /// Simulation options (per option; every option uses the same seed).
     #[command(flatten)]
     pub run: RunArgs,
@@ -308,9 +312,10 @@ people column or toward --people N. Each option runs with the same seed, so ever
 the same step durations (common random numbers): differences are the staffing's effect.
 
 The table marks the cheapest option whose chance of meeting the objective is at least
---confidence (without an objective, the cheapest whose P90 interval overlaps the best P90's),
-and flags options where one more group or person saves no more P90 than the noise (the larger
-half-width of the two options' 95% intervals).";
+--confidence (without an objective, the cheapest whose P90 interval overlaps the best P90's).
+For each option it gives what one more group or person saves at P90 against the option with
+one less, with a 95% interval from the trial-by-trial differences, and says \"more people no
+longer help\" only when that whole interval lies within --negligible.";
 
 /// Options of `compare`.
 #[derive(Debug, Args)]

@@ -164,7 +164,8 @@ fn options_that_differ_only_in_an_unused_team_are_identical() {
             }
         }
     }
-    // The extra spare groups never help: the gain is exactly zero, flagged as noise.
+    // The extra spare groups never help: the gain is exactly zero with a zero-width paired
+    // interval, so more people no longer help.
     let extra = options
         .iter()
         .find(|o| team(o, "spare")["groups"] == 2 && team(o, "ops")["groups"] == 1)
@@ -176,8 +177,111 @@ fn options_that_differ_only_in_an_unused_team_are_identical() {
         .find(|g| g["team"] == "spare")
         .unwrap();
     assert_eq!(gain["p90_saved_seconds"].as_f64().unwrap(), 0.0);
-    assert_eq!(gain["below_noise"], true);
+    for q in ["p50_seconds", "p90_seconds"] {
+        let e = &gain["saving"][q];
+        assert_eq!(
+            (e["low"].as_f64(), e["high"].as_f64()),
+            (Some(0.0), Some(0.0)),
+            "{q}"
+        );
+    }
+    assert_eq!(gain["no_longer_helps"], true);
     assert_eq!(extra["no_gain"], true);
+}
+
+/// One group does a fixed 4 h step and a 5-9 h step one after the other; a second group does
+/// them side by side, which saves exactly 4 h in every trial.
+const FOUR_HOURS_PLAN: &str = r#"
+name = "four hours"
+rto-target = "10h"
+[teams]
+ops = 1
+spare = 1
+[[step]]
+id = "fixed"
+team = "ops"
+duration = "4h"
+[[step]]
+id = "random"
+team = "ops"
+duration = { dist = "uniform", min = "5h", max = "9h" }
+"#;
+
+#[test]
+fn a_second_group_that_saves_four_hours_in_every_trial_is_reported_exactly() {
+    let plan = PlanFile::new(FOUR_HOURS_PLAN);
+    let trials = 4_000u32;
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..2",
+        "--trials",
+        &trials.to_string(),
+        "--json",
+    ]);
+    let two = &v["options"][1];
+    assert_eq!(team(two, "ops")["groups"], 2);
+    let gain = &two["gains"][0];
+    for q in ["p50_seconds", "p90_seconds"] {
+        let e = &gain["saving"][q];
+        for k in ["value", "low", "high"] {
+            let x = e[k].as_f64().unwrap();
+            assert!((x - 4.0 * 3600.0).abs() < 1e-6, "{q} {k}: {x}");
+        }
+    }
+    assert_eq!(gain["no_longer_helps"], false);
+    assert_eq!(two["no_gain"], false);
+    // P(meet 10 h): one group needs the random step within 6 h (a quarter of trials), two
+    // always make it: the paired change is 3/4, within 4 standard errors of the binomial
+    // share of discordant trials.
+    let met = &gain["saving"]["probability_met_change"];
+    let se = (0.75_f64 * 0.25 / f64::from(trials)).sqrt();
+    assert!(
+        (met["value"].as_f64().unwrap() - 0.75).abs() < 4.0 * se,
+        "{met}"
+    );
+    assert!(met["low"].as_f64().unwrap() < met["value"].as_f64().unwrap());
+    // The text says the saving and gives no "no longer help".
+    let out = rtosim(&["staff", plan.arg(), "--team", "ops=1..2", "--trials", "500"]);
+    let text = stdout(&out);
+    assert!(text.contains("ops +1 group: 4 h 00 m "), "{text}");
+    assert!(!text.contains("no longer help"), "{text}");
+}
+
+#[test]
+fn a_team_no_step_uses_no_longer_helps_whatever_the_threshold() {
+    let plan = PlanFile::new(FOUR_HOURS_PLAN);
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "spare=1..2",
+        "--negligible",
+        "1s",
+        "--trials",
+        "300",
+        "--json",
+    ]);
+    assert_eq!(v["negligible_seconds"].as_f64(), Some(1.0));
+    let gain = &v["options"][1]["gains"][0];
+    assert_eq!(gain["team"], "spare");
+    let e = &gain["saving"]["p90_seconds"];
+    assert_eq!(
+        (e["value"].as_f64(), e["low"].as_f64(), e["high"].as_f64()),
+        (Some(0.0), Some(0.0), Some(0.0))
+    );
+    assert_eq!(gain["saving"]["negligible_seconds"].as_f64(), Some(1.0));
+    assert_eq!(gain["no_longer_helps"], true);
+    let text = stdout(&rtosim(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "spare=1..2",
+        "--trials",
+        "300",
+    ]));
+    assert!(text.contains("More people no longer help in #2"), "{text}");
 }
 
 #[test]
@@ -345,7 +449,7 @@ fn marks_the_cheapest_option_that_meets_the_objective() {
     );
     assert!(row("2").contains("100.0%"));
     assert!(row("1").contains("0.0%"));
-    assert!(row("3").contains("more people no longer help") && row("3").contains("(noise)"));
+    assert!(row("3").contains("more people no longer help") && row("3").contains("(negligible)"));
     assert!(!row("2").contains("no longer help"));
     assert!(
         text.contains("Cheapest option meeting the objective with 90.0% confidence: #2 ops 2x1")

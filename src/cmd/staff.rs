@@ -22,9 +22,10 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
         policy: options_run.policy,
         run: options_run.config,
         target: args.target.or(plan.rto_target),
+        negligible: args.negligible,
     };
     let total = args.run.trials.saturating_mul(options.len() as u64);
-    let stats = with_progress(total, |tick| {
+    let runs = with_progress(total, |tick| {
         staff::sweep(plan, &scenario, &grid, &options, &config, tick)
     })?
     .context("cannot start worker threads")?;
@@ -33,7 +34,7 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
         &scenario,
         &grid,
         &options,
-        &stats,
+        &runs,
         &config,
         args.confidence,
     );

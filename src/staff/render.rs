@@ -32,8 +32,12 @@ fn gain_label(g: &Gain) -> String {
         s.push('-');
     }
     s.push_str(&span(g.p90_saved_seconds.abs()));
-    if g.below_noise {
-        s.push_str(" (noise)");
+    let p90 = &g.saving.p90_seconds;
+    if p90.high > p90.low {
+        let _ = write!(s, " [{}, {}]", signed(p90.low), signed(p90.high));
+    }
+    if g.no_longer_helps {
+        s.push_str(" (negligible)");
     }
     s
 }
@@ -219,11 +223,20 @@ fn render_plain(r: &StaffReport) -> String {
     if !flat.is_empty() {
         let _ = writeln!(
             out,
-            "More people no longer help in {}: the last group or person saves no more P90 than the noise (the larger half-width of the two 95% intervals).",
-            flat.join(", ")
+            "More people no longer help in {}: the 95% interval of what the last group or person saves at P90 (paired, trial by trial) lies within {}.",
+            flat.join(", "),
+            negligible_label(r)
         );
     }
     out
+}
+
+/// The practical threshold as the text says it: the `--negligible` time, or the default rule.
+fn negligible_label(r: &StaffReport) -> String {
+    match r.negligible_seconds {
+        Some(t) => format!("±{}", span(t)),
+        None => "± the larger of 5 minutes and 1% of P90".to_string(),
+    }
 }
 
 /// The report as pretty-printed JSON: run metadata and one object per option.
@@ -231,6 +244,15 @@ pub fn render_json(r: &StaffReport) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("a staffing report always serializes");
     s.push('\n');
     s
+}
+
+/// A time that may be negative, such as `-12m`.
+fn signed(x: f64) -> String {
+    if x < 0.0 {
+        format!("-{}", span(-x))
+    } else {
+        span(x)
+    }
 }
 
 /// "1 person", "4 people".
