@@ -281,6 +281,13 @@ pub struct StaffArgs {
     /// People per group of a team to try, in the same form as --team; repeatable.
     #[arg(long = "size", value_name = "TEAM=LOW..HIGH")]
     pub sizes: Vec<rtosim::staff::RangeArg>,
+    /// Rotas of a team to try: TEAM=together,staggered (a team that works shifts); repeatable.
+    #[arg(long = "rota", value_name = "TEAM=ROTA,ROTA")]
+    pub rotas: Vec<rtosim::staff::RotaArg>,
+    /// Groups of a team on call out of hours to try: TEAM=LOW..HIGH (a team with working
+    /// hours); repeatable.
+    #[arg(long = "on-call", value_name = "TEAM=LOW..HIGH")]
+    pub on_call: Vec<rtosim::staff::RangeArg>,
     /// Instead of the full grid, try every way of splitting exactly N people between the named
     /// teams (groups x people per group, within the ranges).
     #[arg(long, value_name = "N")]

@@ -568,3 +568,120 @@ fn the_chart_draws_one_line_per_composition() {
     assert!(svg.contains("people in the swept teams"));
     assert!(!svg.contains("chart unavailable"));
 }
+
+/// The value, low and high of a gain's P90 saving, in hours.
+fn p90_saving_hours(gain: &serde_json::Value) -> (f64, f64, f64) {
+    let e = &gain["saving"]["p90_seconds"];
+    let h = |k: &str| e[k].as_f64().unwrap() / 3600.0;
+    (h("value"), h("low"), h("high"))
+}
+
+#[test]
+fn rotas_take_part_in_the_sweep() {
+    // Two groups on 12 h / 12 h with relief and a 15 m hand-over, one 30 h step: 54 h when
+    // both rest together, 30 h 30 m (two hand-overs) on the staggered rota.
+    let plan = PlanFile::new(
+        r#"
+name = "rota"
+[teams]
+dba = { groups = 2, shift = "12h", rest = "12h", handover = "relief", handover-time = "15m", rota = "together" }
+[[step]]
+id = "rebuild"
+team = "dba"
+duration = "30h"
+"#,
+    );
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--rota",
+        "dba=together,staggered",
+        "--trials",
+        "50",
+        "--json",
+    ]);
+    let options = v["options"].as_array().unwrap();
+    assert_eq!(options.len(), 2);
+    assert_eq!(team(&options[0], "dba")["rota"], "together");
+    assert_eq!(options[0]["as_planned"], true);
+    assert_eq!(
+        options[0]["rto_seconds"]["p90"].as_f64(),
+        Some(54.0 * 3600.0)
+    );
+    assert_eq!(team(&options[1], "dba")["rota"], "staggered");
+    assert_eq!(
+        options[1]["rto_seconds"]["p90"].as_f64(),
+        Some(30.5 * 3600.0)
+    );
+    let gain = &options[1]["gains"][0];
+    assert_eq!(gain["kind"], "rota");
+    assert_eq!(gain["people_added"], 0);
+    assert_eq!(p90_saving_hours(gain), (23.5, 23.5, 23.5));
+    let text = stdout(&rtosim(&[
+        "staff",
+        plan.arg(),
+        "--rota",
+        "dba=together,staggered",
+        "--trials",
+        "50",
+    ]));
+    assert!(text.contains("dba 2x1 staggered"), "{text}");
+    assert!(text.contains("dba staggered: 23 h 30 m"), "{text}");
+    // A team that works no shifts has no rota to sweep.
+    let flat = PlanFile::new(
+        "[teams]\nops = 1\n[[step]]\nid = \"a\"\nteam = \"ops\"\nduration = \"1h\"\n",
+    );
+    let out = rtosim(&["staff", flat.arg(), "--rota", "ops=staggered"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("works no shifts") && stderr(&out).contains("hint:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn groups_on_call_take_part_in_the_sweep() {
+    // Saturday 03:00, office hours Mon-Fri 09:00-18:00, two independent 4 h steps: one group
+    // on call does both (8 h); two on call do them side by side (4 h).
+    let plan = PlanFile::new(
+        r#"
+name = "on call"
+starts = "Sat 03:00"
+[teams]
+ops = { groups = 2, hours = "Mon-Fri 09:00-18:00", on-call = 1 }
+[[step]]
+id = "a"
+team = "ops"
+duration = "4h"
+[[step]]
+id = "b"
+team = "ops"
+duration = "4h"
+"#,
+    );
+    let v = json(&[
+        "staff",
+        plan.arg(),
+        "--on-call",
+        "ops=1..2",
+        "--trials",
+        "50",
+        "--json",
+    ]);
+    let options = v["options"].as_array().unwrap();
+    assert_eq!(options.len(), 2);
+    assert_eq!(team(&options[0], "ops")["on_call"], 1);
+    assert_eq!(
+        options[0]["rto_seconds"]["p50"].as_f64(),
+        Some(8.0 * 3600.0)
+    );
+    assert_eq!(
+        options[1]["rto_seconds"]["p50"].as_f64(),
+        Some(4.0 * 3600.0)
+    );
+    let gain = &options[1]["gains"][0];
+    assert_eq!(gain["kind"], "on_call");
+    assert_eq!(p90_saving_hours(gain), (4.0, 4.0, 4.0));
+    assert_eq!(options[0]["headcount"], options[1]["headcount"]);
+}

@@ -15,7 +15,15 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let plan = &*with_starts(&loaded.plan, &args.run);
     let scenario = resolve_scenario(plan, args.run.scenario.as_deref())?;
     let input = |e: staff::StaffError| InputError(e.to_string());
-    let grid = Grid::resolve(plan, &args.teams, &args.sizes, args.people).map_err(input)?;
+    let grid = Grid::resolve_all(
+        plan,
+        &args.teams,
+        &args.sizes,
+        &args.rotas,
+        &args.on_call,
+        args.people,
+    )
+    .map_err(input)?;
     let options = grid.options(plan).map_err(input)?;
     let options_run = run_options(&args.run);
     let config = SweepConfig {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::grid::DimKind;
-use super::report::{Gain, OptionReport, Rule, StaffReport};
+use super::report::{Gain, OptionReport, Rule, StaffReport, SweptDim};
 use crate::duration::format_span as span;
 use crate::report::table::{Align, render};
 
@@ -11,23 +11,37 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The swept teams of an option, such as `platform 3x1, dba 1x2` (groups x people per group).
-pub fn option_label(option: &OptionReport) -> String {
+/// The swept teams of an option, such as `platform 3x1, dba 1x2` (groups x people per group),
+/// with the rota and the groups on call of a team the sweep varies them for, such as
+/// `dba 2x2 staggered on-call 1`.
+pub fn option_label(option: &OptionReport, swept: &[SweptDim]) -> String {
+    let varies = |team: &str, kind: DimKind| swept.iter().any(|d| d.team == team && d.kind == kind);
     option
         .teams
         .iter()
         .filter(|t| t.swept)
-        .map(|t| format!("{} {}x{}", t.name, t.groups, t.size))
+        .map(|t| {
+            let mut s = format!("{} {}x{}", t.name, t.groups, t.size);
+            if let (Some(rota), true) = (t.rota, varies(&t.name, DimKind::Rota)) {
+                let _ = write!(s, " {}", rota.name());
+            }
+            if let (Some(n), true) = (t.on_call, varies(&t.name, DimKind::OnCall)) {
+                let _ = write!(s, " on-call {n}");
+            }
+            s
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn gain_label(g: &Gain) -> String {
     let what = match g.kind {
-        DimKind::Groups => "group",
-        DimKind::Size => "per group",
+        DimKind::Groups => "+1 group",
+        DimKind::Size => "+1 per group",
+        DimKind::Rota => "staggered",
+        DimKind::OnCall => "+1 on call",
     };
-    let mut s = format!("{} +1 {what}: ", g.team);
+    let mut s = format!("{} {what}: ", g.team);
     if g.p90_saved_seconds < 0.0 {
         s.push('-');
     }
@@ -131,7 +145,7 @@ fn render_plain(r: &StaffReport) -> String {
         .map(|o| {
             let mut row = vec![
                 o.id.to_string(),
-                option_label(o),
+                option_label(o, &r.swept),
                 o.headcount.to_string(),
                 span(o.rto_seconds.p50),
                 span(o.rto_seconds.p90),
@@ -178,7 +192,7 @@ fn render_plain(r: &StaffReport) -> String {
                 "Cheapest option meeting the objective with {} confidence: #{} {} ({}): P90 {}, met in {} of trials.",
                 pct(r.confidence),
                 o.id,
-                option_label(o),
+                option_label(o, &r.swept),
                 people(o.headcount),
                 span(o.rto_seconds.p90),
                 o.probability_met.map_or_else(|| "-".into(), pct)
@@ -189,7 +203,7 @@ fn render_plain(r: &StaffReport) -> String {
                 out,
                 "No objective (set rto-target in the plan or pass --target): the cheapest option within the noise of the best P90 is #{} {} ({}), P90 {}.",
                 o.id,
-                option_label(o),
+                option_label(o, &r.swept),
                 people(o.headcount),
                 span(o.rto_seconds.p90)
             );
@@ -208,7 +222,7 @@ fn render_plain(r: &StaffReport) -> String {
                     span(t),
                     pct(r.confidence),
                     b.id,
-                    option_label(b),
+                    option_label(b, &r.swept),
                     b.probability_met.map_or_else(|| "-".into(), pct)
                 );
             }

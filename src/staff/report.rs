@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::grid::{DimKind, Grid, StaffOption};
 use super::sweep::{OptionRun, OptionStats, SweepConfig};
-use crate::plan::{Plan, Scenario};
+use crate::plan::{Plan, Rota, Scenario};
 use crate::report::Interval;
 use crate::sim::Policy;
 use crate::stats::paired::Saving;
@@ -27,6 +27,10 @@ pub struct TeamStaffing {
     pub size: u32,
     /// Whether the sweep varies this team (only swept teams count toward the headcount).
     pub swept: bool,
+    /// Its rota, when it works shifts.
+    pub rota: Option<Rota>,
+    /// Groups on call out of hours, when it has working hours.
+    pub on_call: Option<u32>,
 }
 
 /// RTO percentiles of one option, in seconds.
@@ -105,7 +109,8 @@ pub struct OptionReport {
     pub meets_objective: Option<bool>,
     /// The gain of each extra group or person against its neighbour with one less (grid mode).
     pub gains: Vec<Gain>,
-    /// True when some extra group or person of this option does not measurably help.
+    /// True when some extra group or person of this option no longer helps (a rota or an
+    /// on-call count that makes no difference does not count: it adds no one).
     pub no_gain: bool,
     /// True for the recommended option.
     pub recommended: bool,
@@ -209,11 +214,14 @@ pub fn analyse(
                 .enumerate()
                 .map(|(t, team)| {
                     let (groups, size) = grid.staffing_of(plan, option, t);
+                    let (rota, on_call) = grid.workforce_of(plan, option, t);
                     TeamStaffing {
                         name: team.name.clone(),
                         groups,
                         size,
                         swept: grid.swept_teams.contains(&t),
+                        rota,
+                        on_call,
                     }
                 })
                 .collect();
@@ -238,7 +246,9 @@ pub fn analyse(
                 probability_met: s.met.map(|m| m.value),
                 probability_interval: s.met.map(Interval::from),
                 meets_objective: s.met.map(|m| m.value >= confidence),
-                no_gain: gains.iter().any(|g| g.no_longer_helps),
+                no_gain: gains
+                    .iter()
+                    .any(|g| g.no_longer_helps && g.kind.counts_people()),
                 gains,
                 recommended: false,
             }
