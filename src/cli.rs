@@ -329,7 +329,12 @@ longer help\" only when that whole interval lies within --negligible.";
 pub struct CompareArgs {
     /// The plan file.
     pub plan: PathBuf,
-    /// A scenario to compare; repeatable [default: the plan's first, or every system lost].
+    /// Another version of the plan (cross-training, a new rota, a faster step): each column
+    /// then runs both versions, on the same draws for the same step ids.
+    #[arg(value_name = "PLAN_B")]
+    pub other: Option<PathBuf>,
+    /// A scenario to compare; repeatable [default: the plan's first, or every system lost]. With
+    /// PLAN_B, it must be in both plans.
     #[arg(long = "scenario", value_name = "NAME")]
     pub scenarios: Vec<String>,
     /// Compare every scenario of the plan.
