@@ -192,7 +192,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Skip the what-if runs that measure what each risk, factor, mobilisation, shifts and
-    /// hand-offs cost.
+    /// hand-offs cost, and what one more group of each team saves.
     #[arg(long)]
     pub no_costs: bool,
     /// What-if and gate options.
@@ -267,13 +267,9 @@ fn confidence_arg(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Options of `staff`.
-#[derive(Debug, Args)]
-#[command(mut_arg("trials", |a| a.default_value("20000")))]
-#[command(after_help = STAFF_HELP)]
-pub struct StaffArgs {
-    /// The plan file.
-    pub plan: PathBuf,
+/// The staffing options a sweep tries (`staff`, and `report` for its staffing section).
+#[derive(Debug, Args, Default)]
+pub struct GridArgs {
     /// Groups of a team to try: TEAM=LOW..HIGH (such as platform=1..4) or TEAM=N; repeatable.
     /// With --people, TEAM alone (or TEAM=LOW..) leaves the number open.
     #[arg(long = "team", value_name = "TEAM=LOW..HIGH")]
@@ -292,6 +288,28 @@ pub struct StaffArgs {
     /// teams (groups x people per group, within the ranges).
     #[arg(long, value_name = "N")]
     pub people: Option<u32>,
+}
+
+impl GridArgs {
+    /// Whether any option was asked for.
+    pub fn is_empty(&self) -> bool {
+        self.teams.is_empty()
+            && self.sizes.is_empty()
+            && self.rotas.is_empty()
+            && self.on_call.is_empty()
+    }
+}
+
+/// Options of `staff`.
+#[derive(Debug, Args)]
+#[command(mut_arg("trials", |a| a.default_value("20000")))]
+#[command(after_help = STAFF_HELP)]
+pub struct StaffArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// The staffing options to try.
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// The chance of meeting the objective an option needs to count as meeting it.
     #[arg(long, default_value_t = 0.9, value_parser = confidence_arg)]
     pub confidence: f64,
@@ -408,6 +426,10 @@ pub struct ReportArgs {
     /// What-if and gate options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Staffing options to try for the report's staffing section (as `staff` takes them); the
+    /// section then names the cheapest that meets the objective, and staffing.json holds them.
+    #[command(flatten, next_help_heading = "Staffing options")]
+    pub grid: GridArgs,
 }
 
 #[cfg(test)]
