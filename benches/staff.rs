@@ -42,6 +42,7 @@ fn bench_sweep(c: &mut Criterion) {
             threads: 0,
         },
         target: plan.rto_target,
+        negligible: None,
     };
     let mut group = c.benchmark_group("staff");
     group.sample_size(10);

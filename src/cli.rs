@@ -211,7 +211,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Skip the what-if runs that measure what each risk, factor, mobilisation, shifts and
-    /// hand-offs cost.
+    /// hand-offs cost, and what one more group of each team saves.
     #[arg(long)]
     pub no_costs: bool,
     /// What-if and gate options.
@@ -286,13 +286,9 @@ fn confidence_arg(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Options of `staff`.
-#[derive(Debug, Args)]
-#[command(mut_arg("trials", |a| a.default_value("20000")))]
-#[command(after_help = STAFF_HELP)]
-pub struct StaffArgs {
-    /// The plan file.
-    pub plan: PathBuf,
+/// The staffing options a sweep tries (`staff`, and `report` for its staffing section).
+#[derive(Debug, Args, Default)]
+pub struct GridArgs {
     /// Groups of a team to try: TEAM=LOW..HIGH (such as platform=1..4) or TEAM=N; repeatable.
     /// With --people, TEAM alone (or TEAM=LOW..) leaves the number open.
     #[arg(long = "team", value_name = "TEAM=LOW..HIGH")]
@@ -300,16 +296,49 @@ pub struct StaffArgs {
     /// People per group of a team to try, in the same form as --team; repeatable.
     #[arg(long = "size", value_name = "TEAM=LOW..HIGH")]
     pub sizes: Vec<rtosim::staff::RangeArg>,
+    /// Rotas of a team to try: TEAM=together,staggered (a team that works shifts); repeatable.
+    #[arg(long = "rota", value_name = "TEAM=ROTA,ROTA")]
+    pub rotas: Vec<rtosim::staff::RotaArg>,
+    /// Groups of a team on call out of hours to try: TEAM=LOW..HIGH (a team with working
+    /// hours); repeatable.
+    #[arg(long = "on-call", value_name = "TEAM=LOW..HIGH")]
+    pub on_call: Vec<rtosim::staff::RangeArg>,
     /// Instead of the full grid, try every way of splitting exactly N people between the named
     /// teams (groups x people per group, within the ranges).
     #[arg(long, value_name = "N")]
     pub people: Option<u32>,
+}
+
+impl GridArgs {
+    /// Whether any option was asked for.
+    pub fn is_empty(&self) -> bool {
+        self.teams.is_empty()
+            && self.sizes.is_empty()
+            && self.rotas.is_empty()
+            && self.on_call.is_empty()
+    }
+}
+
+/// Options of `staff`.
+#[derive(Debug, Args)]
+#[command(mut_arg("trials", |a| a.default_value("20000")))]
+#[command(after_help = STAFF_HELP)]
+pub struct StaffArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// The staffing options to try.
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// The chance of meeting the objective an option needs to count as meeting it.
     #[arg(long, default_value_t = 0.9, value_parser = confidence_arg)]
     pub confidence: f64,
     /// The objective, such as 24h [default: the plan's rto-target].
     #[arg(long, value_name = "TIME", value_parser = span_arg)]
     pub target: Option<f64>,
+    /// A P90 saving smaller than this does not matter, such as 10m [default: the larger of 5
+    /// minutes and 1% of P90].
+    #[arg(long, value_name = "TIME", value_parser = span_arg)]
+    pub negligible: Option<f64>,
     /// Simulation options (per option; every option uses the same seed).
     #[command(flatten)]
     pub run: RunArgs,
@@ -327,16 +356,22 @@ people column or toward --people N. Each option runs with the same seed, so ever
 the same step durations (common random numbers): differences are the staffing's effect.
 
 The table marks the cheapest option whose chance of meeting the objective is at least
---confidence (without an objective, the cheapest whose P90 interval overlaps the best P90's),
-and flags options where one more group or person saves no more P90 than the noise (the larger
-half-width of the two options' 95% intervals).";
+--confidence (without an objective, the cheapest whose P90 interval overlaps the best P90's).
+For each option it gives what one more group or person saves at P90 against the option with
+one less, with a 95% interval from the trial-by-trial differences, and says \"more people no
+longer help\" only when that whole interval lies within --negligible.";
 
 /// Options of `compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The plan file.
     pub plan: PathBuf,
-    /// A scenario to compare; repeatable [default: the plan's first, or every system lost].
+    /// Another version of the plan (cross-training, a new rota, a faster step): each column
+    /// then runs both versions, on the same draws for the same step ids.
+    #[arg(value_name = "PLAN_B")]
+    pub other: Option<PathBuf>,
+    /// A scenario to compare; repeatable [default: the plan's first, or every system lost]. With
+    /// PLAN_B, it must be in both plans.
     #[arg(long = "scenario", value_name = "NAME")]
     pub scenarios: Vec<String>,
     /// Compare every scenario of the plan.
@@ -415,6 +450,10 @@ pub struct ReportArgs {
     /// What-if and gate options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Staffing options to try for the report's staffing section (as `staff` takes them); the
+    /// section then names the cheapest that meets the objective, and staffing.json holds them.
+    #[command(flatten, next_help_heading = "Staffing options")]
+    pub grid: GridArgs,
 }
 
 #[cfg(test)]

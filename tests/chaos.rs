@@ -42,6 +42,7 @@ fn analysis(plan: &Plan, trials: u64, drivers: bool) -> Analysis {
         costs: true,
         drivers,
         replays: false,
+        staffing: false,
     };
     analyse(plan, &options, wants, &|_| {}).expect("thread pool")
 }

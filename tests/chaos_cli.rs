@@ -79,9 +79,11 @@ fn the_report_lists_each_risk_with_its_cost() {
     assert_eq!(risk["name"], "corrupt");
     let fired = risk["fired"].as_f64().expect("fired");
     assert!((fired - 0.3).abs() < 0.03, "fired {fired}");
-    // The fallback adds 2h in 30% of trials: the P90 cost is most of those 2h.
+    // The fallback adds 2h in 30% of trials, independently of the rest: the P90 of the
+    // mixture lies above the P90 without it and at most 2h above it. (How much of the 2h shows
+    // at P90 depends on the spread of the rest; tests/costs.rs checks the figures themselves.)
     let p90 = risk["cost_p90_seconds"].as_f64().expect("cost");
-    assert!(p90 > 3600.0 && p90 <= 7200.0 + 1.0, "cost at P90 {p90}");
+    assert!(p90 > 0.0 && p90 <= 7200.0 + 1.0, "cost at P90 {p90}");
     assert_eq!(risk["data_loss_seconds"], 86400.0);
     assert!(j["factors"][0]["cost_p90_seconds"].as_f64().expect("cost") > 0.0);
     let mob = j["mobilisation"]["cost_mean_seconds"]

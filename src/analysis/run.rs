@@ -27,6 +27,8 @@ pub struct Wants {
     pub drivers: bool,
     /// The full schedules of the trials closest to P50 and P90, for Gantt charts.
     pub replays: bool,
+    /// What one more group of each team saves (one what-if run per team the scenario uses).
+    pub staffing: bool,
 }
 
 /// Why an analysis could not be made.
@@ -140,6 +142,12 @@ pub fn analyse(
             &critical,
             &summary.chaos,
         )?;
+    }
+    if wants.staffing {
+        let savings = super::one_more_group(plan, &scenario, &model, &config, &run.outcomes)?;
+        for (team, saving) in summary.teams.iter_mut().zip(savings) {
+            team.one_more_group = saving;
+        }
     }
     let replays = if wants.replays {
         [

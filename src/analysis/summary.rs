@@ -88,6 +88,7 @@ pub fn summarize(
                     sums.wait_ms as f64 / 1000.0 / (trials * count as f64)
                 },
                 wait_per_trial_seconds: sums.wait_ms as f64 / 1000.0 / trials,
+                one_more_group: None,
             }
         })
         .collect();

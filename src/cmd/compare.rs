@@ -1,4 +1,5 @@
-//! `rtosim compare`: scenarios and policies side by side, on the same draws.
+//! `rtosim compare`: two versions of a plan, scenarios and policies side by side, on the same
+//! draws.
 
 use anyhow::{Context, Result};
 
@@ -13,7 +14,10 @@ use rtosim::sim::RunConfig;
 /// `rtosim compare`: scenarios x policies side by side.
 pub(super) fn run(args: &CompareArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
+    let other = args.other.as_deref().map(load).transpose()?;
     let plan = &loaded.plan;
+    let mut plans = vec![plan];
+    plans.extend(other.as_ref().map(|o| &o.plan));
     let scenarios = if args.all_scenarios {
         if plan.scenarios.is_empty() {
             vec![plan.everything_lost()]
@@ -28,15 +32,27 @@ pub(super) fn run(args: &CompareArgs) -> Result<i32> {
             .map(|name| Ok(resolve_scenario(plan, Some(name))?))
             .collect::<Result<Vec<_>>>()?
     };
-    let variants: Vec<Variant> = scenarios
-        .iter()
-        .flat_map(|s| {
-            args.policies.iter().map(|&p| Variant {
-                scenario: s.clone(),
-                policy: policy(p),
-            })
-        })
-        .collect();
+    let mut variants = Vec::new();
+    for s in &scenarios {
+        for &p in &args.policies {
+            for (i, version) in plans.iter().enumerate() {
+                // The second version runs the scenario of the same name (its default when
+                // none was asked for).
+                let scenario = if i == 0 {
+                    s.clone()
+                } else if args.scenarios.is_empty() && !args.all_scenarios {
+                    version.default_scenario()
+                } else {
+                    resolve_scenario(version, Some(&s.name))?
+                };
+                variants.push(Variant {
+                    plan: i,
+                    scenario,
+                    policy: policy(p),
+                });
+            }
+        }
+    }
     let config = RunConfig {
         trials: args.trials,
         seed: args.seed,
@@ -44,11 +60,13 @@ pub(super) fn run(args: &CompareArgs) -> Result<i32> {
     };
     let total = args.trials.saturating_mul(variants.len() as u64);
     let report = with_progress(total, |tick| {
-        compare::compare(plan, &variants, &config, tick)
+        compare::compare(&plans, &variants, &config, tick)
     })?
     .context("cannot start worker threads")?;
+    let mut files_read = loaded.files_read.clone();
+    files_read.extend(other.iter().flat_map(|o| o.files_read.iter().cloned()));
     if let Some(path) = &args.chart {
-        Outputs::new(&loaded.files_read)
+        Outputs::new(&files_read)
             .stdout_carries("the comparison")
             .write_file(path, compare::s_curve_svg(&report).as_bytes())?;
     }

@@ -20,6 +20,7 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
         costs: true,
         drivers: true,
         replays: true,
+        staffing: true,
     };
     let mut a = with_progress(args.run.trials, |tick| {
         analyse(plan, &run_options(&args.run), wants, tick)
@@ -30,7 +31,17 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
         scenario_description: a.scenario.description.clone(),
         command: reproduce(args, &a.scenario.name),
     };
-    let built = report::build_management_report(plan, &a, inputs)?;
+    let mut built = report::build_management_report(plan, &a, inputs)?;
+    if !args.grid.is_empty() {
+        let sweep = super::staff::Sweep {
+            grid: &args.grid,
+            run: &args.run,
+            target: plan.rto_target,
+            negligible: None,
+            confidence: 0.9,
+        };
+        built.staffing = Some(sweep.report(plan, &a.scenario)?);
+    }
     Outputs::new(&loaded.files_read).write_dir(&args.output, &built.files())?;
     emit(&format!(
         "wrote {}\n",
@@ -53,6 +64,26 @@ fn reproduce(args: &ReportArgs, scenario: &str) -> String {
     );
     for name in &args.what_if.without {
         line += &format!(" --without {}", report::shell_quote(name));
+    }
+    let g = &args.grid;
+    for (flag, values) in [
+        (
+            "--team",
+            g.teams.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ),
+        ("--size", g.sizes.iter().map(ToString::to_string).collect()),
+        ("--rota", g.rotas.iter().map(ToString::to_string).collect()),
+        (
+            "--on-call",
+            g.on_call.iter().map(ToString::to_string).collect(),
+        ),
+    ] {
+        for v in values {
+            line += &format!(" {flag} {}", report::shell_quote(&v));
+        }
+    }
+    if let Some(n) = g.people {
+        line += &format!(" --people {n}");
     }
     line
 }

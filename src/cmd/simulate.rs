@@ -20,6 +20,7 @@ pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     let plan = &*with_starts(plan, &args.run);
     let wants = Wants {
         costs: !args.no_costs,
+        staffing: !args.no_costs,
         ..Wants::default()
     };
     let mut a = with_progress(args.run.trials, |tick| {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::run::{CompareReport, VariantReport};
 use crate::duration::format_span as span;
 use crate::report::table::{Align, render};
+use crate::stats::Estimate;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -20,6 +21,36 @@ fn signed(seconds: f64) -> String {
     }
 }
 
+/// A paired difference with its 95% interval, such as `-1 h 00 m [-1 h 10 m, -50 m]`, or
+/// `same` when it is exactly zero in every trial.
+fn with_interval(e: &Estimate) -> String {
+    if e.value == 0.0 && e.low == 0.0 && e.high == 0.0 {
+        return "same".to_string();
+    }
+    if e.low == e.high {
+        return signed(e.value);
+    }
+    format!(
+        "{} [{}, {}]",
+        signed(e.value),
+        signed(e.low),
+        signed(e.high)
+    )
+}
+
+/// A change in a share, in percentage points, with its interval.
+fn share_change(e: &Estimate) -> String {
+    let pp = |x: f64| format!("{:+.1}", 100.0 * x);
+    if e.low == e.high {
+        return if e.value == 0.0 {
+            "same".to_string()
+        } else {
+            format!("{} pp", pp(e.value))
+        };
+    }
+    format!("{} pp [{}, {}]", pp(e.value), pp(e.low), pp(e.high))
+}
+
 /// Renders the comparison: one column per variant, one row per figure.
 pub fn render_text(r: &CompareReport) -> String {
     // Names and descriptions come from the plan: a terminal must not run their control
@@ -30,7 +61,14 @@ pub fn render_text(r: &CompareReport) -> String {
 /// [`render_text`] before its control characters are escaped.
 fn render_plain(r: &CompareReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}: comparison", r.plan);
+    match &r.other_plan {
+        Some(b) => {
+            let _ = writeln!(out, "A: {} · B: {}: comparison", r.plan, b);
+        }
+        None => {
+            let _ = writeln!(out, "{}: comparison", r.plan);
+        }
+    }
     let _ = writeln!(
         out,
         "{} trials per column · seed {} (the same draws in every column, so trials pair up)",
@@ -75,14 +113,21 @@ fn render_plain(r: &CompareReport) -> String {
         }));
     }
     if v.len() > 1 {
-        let first = v[0].rto_seconds.p90;
-        rows.push(row("P90 vs first", &|x| {
-            if x.versus_first.is_none() {
-                "-".into()
-            } else {
-                signed(x.rto_seconds.p90 - first)
-            }
+        rows.push(row("P50 vs first", &|x| {
+            x.versus_first
+                .map_or_else(|| "-".into(), |p| with_interval(&p.p50_difference_seconds))
         }));
+        rows.push(row("P90 vs first", &|x| {
+            x.versus_first
+                .map_or_else(|| "-".into(), |p| with_interval(&p.p90_difference_seconds))
+        }));
+        if r.target_seconds.is_some() {
+            rows.push(row("P(meet) vs first", &|x| {
+                x.versus_first
+                    .and_then(|p| p.probability_met_change)
+                    .map_or_else(|| "-".into(), |e| share_change(&e))
+            }));
+        }
         rows.push(row("mean change per trial", &|x| {
             x.versus_first
                 .map_or_else(|| "-".into(), |p| signed(p.mean_difference_seconds))
@@ -97,7 +142,7 @@ fn render_plain(r: &CompareReport) -> String {
     out.push_str(&render(&header, &align, &rows, 2));
     if v.len() > 1 {
         out.push_str(
-            "\nThe last rows compare each column with the first, trial by trial: with the same draws, a trial\nthat is faster is faster because of the scenario or the policy, not by chance.\n",
+            "\nThe last rows compare each column with the first, trial by trial, with 95% intervals from the\npaired differences: with the same draws for the same step ids, a trial that is faster is faster\nbecause of the plan version, the scenario or the policy, not by chance.\n",
         );
     }
     out

@@ -1,9 +1,10 @@
-//! Running the variants of a comparison (scenario x policy) with common random numbers, and
-//! the report that sets them side by side.
+//! Running the variants of a comparison (plan version x scenario x policy) with common random
+//! numbers, and the report that sets them side by side.
 //!
 //! Every variant runs with the same seed, and every step draws from its own stream keyed by
-//! (seed, trial, step), so trial `i` of every variant sees the same durations: differences are
-//! the scenario's or the policy's effect, and trials can be compared pair by pair.
+//! (seed, trial, step id), so trial `i` of every variant sees the same durations for the same
+//! step ids, even in two versions of a plan: differences are the version's, the scenario's or
+//! the policy's effect, and trials can be compared pair by pair.
 
 use serde::Serialize;
 
@@ -11,11 +12,14 @@ use crate::analysis::rto_figures;
 use crate::plan::{Plan, Scenario};
 use crate::report::{RtoIntervals, RtoStats, TargetStats};
 use crate::sim::{self, Model, Policy, RunConfig};
-use crate::stats::RtoSample;
+use crate::stats::paired as pairs;
+use crate::stats::{Estimate, RtoSample};
 
 /// One column of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
+    /// Which plan: 0 for the first (`PLAN_A`), 1 for the second (`PLAN_B`).
+    pub plan: usize,
     /// The loss scenario.
     pub scenario: Scenario,
     /// The dispatch policy.
@@ -33,13 +37,22 @@ pub struct Paired {
     pub mean_difference_seconds: f64,
     /// 95% interval of that mean, from the trial-by-trial differences.
     pub mean_difference_interval_seconds: crate::report::Interval,
+    /// This P50 minus the first variant's, with its 95% interval from the paired trials.
+    pub p50_difference_seconds: Estimate,
+    /// This P90 minus the first variant's, with its 95% interval from the paired trials.
+    pub p90_difference_seconds: Estimate,
+    /// This chance of meeting the objective minus the first variant's (McNemar-style
+    /// interval), when the plan sets an objective.
+    pub probability_met_change: Option<Estimate>,
 }
 
 /// What one variant's simulation says.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct VariantReport {
-    /// Short label: the scenario, the policy, or both when both vary.
+    /// Short label: the plan version, the scenario, the policy, or those that vary.
     pub label: String,
+    /// The plan's name.
+    pub plan: String,
     /// Scenario name.
     pub scenario: String,
     /// Dispatch policy.
@@ -64,8 +77,10 @@ pub struct VariantReport {
 /// Everything `compare` reports.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CompareReport {
-    /// Plan name.
+    /// Plan name (of the first plan when two versions are compared).
     pub plan: String,
+    /// The second version's name, when two plans are compared.
+    pub other_plan: Option<String>,
     /// Trials per variant.
     pub trials: u64,
     /// The seed, the same for every variant.
@@ -78,15 +93,23 @@ pub struct CompareReport {
     pub variants: Vec<VariantReport>,
 }
 
-/// Labels: the scenario when only scenarios vary, the policy when only policies vary.
+/// Labels: what varies among plan version (`A`, `B`), scenario and policy; the scenario when
+/// nothing does.
 fn label(variants: &[Variant], v: &Variant) -> String {
+    let plans_vary = variants.iter().any(|w| w.plan != v.plan);
     let scenarios_vary = variants.iter().any(|w| w.scenario.name != v.scenario.name);
     let policies_vary = variants.iter().any(|w| w.policy != v.policy);
-    match (scenarios_vary, policies_vary) {
-        (true, true) => format!("{} / {}", v.scenario.name, v.policy.name()),
-        (false, true) => v.policy.name().to_string(),
-        _ => v.scenario.name.clone(),
+    let mut parts = Vec::new();
+    if plans_vary {
+        parts.push(if v.plan == 0 { "A" } else { "B" }.to_string());
     }
+    if scenarios_vary || !(plans_vary || policies_vary) {
+        parts.push(v.scenario.name.clone());
+    }
+    if policies_vary {
+        parts.push(v.policy.name().to_string());
+    }
+    parts.join(" / ")
 }
 
 /// The figures of one variant's run.
@@ -99,20 +122,23 @@ struct VariantFigures {
 }
 
 /// Runs every variant in turn, each on the full thread pool, and builds the report.
+/// `plans` holds one plan, or two versions of it; each variant names one.
 pub fn compare(
-    plan: &Plan,
+    plans: &[&Plan],
     variants: &[Variant],
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CompareReport, rayon::ThreadPoolBuildError> {
     let mut reports = Vec::with_capacity(variants.len());
     let mut first: Option<Vec<f64>> = None;
+    let target = plans[0].rto_target;
     for v in variants {
+        let plan = plans[v.plan];
         let model = Model::compile(plan, &v.scenario, v.policy);
         let outcomes = sim::run_outcomes(&model, config, progress)?;
         let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
         let sample = RtoSample::new(rtos.clone()).ok();
-        let versus_first = first.as_ref().map(|base| paired(&rtos, base));
+        let versus_first = first.as_ref().map(|base| paired(&rtos, base, target));
         let quantiles_seconds = sample.as_ref().map_or_else(Vec::new, |s| {
             (0..=100)
                 .map(|p| s.quantile(f64::from(p) / 100.0))
@@ -122,7 +148,7 @@ pub fn compare(
             first = Some(rtos);
         }
         let Some(sample) = sample else { continue };
-        let (rto_seconds, rto_interval_seconds, target) = rto_figures(&sample, plan.rto_target);
+        let (rto_seconds, rto_interval_seconds, target) = rto_figures(&sample, target);
         let summary = VariantFigures {
             steps_needed: model
                 .steps
@@ -136,6 +162,7 @@ pub fn compare(
         };
         reports.push(VariantReport {
             label: label(variants, v),
+            plan: plan.name.clone(),
             scenario: v.scenario.name.clone(),
             policy: v.policy,
             steps_needed: summary.steps_needed,
@@ -148,17 +175,18 @@ pub fn compare(
         });
     }
     Ok(CompareReport {
-        plan: plan.name.clone(),
+        plan: plans[0].name.clone(),
+        other_plan: plans.get(1).map(|p| p.name.clone()),
         trials: config.trials,
         seed: config.seed,
         version: env!("CARGO_PKG_VERSION"),
-        target_seconds: plan.rto_target,
+        target_seconds: target,
         variants: reports,
     })
 }
 
-/// Pairwise comparison of two runs' RTOs in trial order.
-pub fn paired(rtos: &[f64], base: &[f64]) -> Paired {
+/// Pairwise comparison of two runs' RTOs in trial order, against the objective `target`.
+pub fn paired(rtos: &[f64], base: &[f64], target: Option<f64>) -> Paired {
     let n = rtos.len().min(base.len()).max(1) as f64;
     let (mut faster, mut slower) = (0u64, 0u64);
     for (a, b) in rtos.iter().zip(base) {
@@ -168,12 +196,22 @@ pub fn paired(rtos: &[f64], base: &[f64]) -> Paired {
             slower += 1;
         }
     }
-    let mean = crate::stats::paired::mean_difference(rtos, base);
+    let mean = pairs::mean_difference(rtos, base);
+    // The saving of this run against the base is base - this: its negation is the difference.
+    let saving = pairs::Saving::of(base, rtos, target, None);
+    let negate = |e: Estimate| Estimate {
+        value: -e.value,
+        low: -e.high,
+        high: -e.low,
+    };
     Paired {
         faster: faster as f64 / n,
         slower: slower as f64 / n,
         mean_difference_seconds: mean.value,
         mean_difference_interval_seconds: mean.into(),
+        p50_difference_seconds: negate(saving.p50_seconds),
+        p90_difference_seconds: negate(saving.p90_seconds),
+        probability_met_change: saving.probability_met_change,
     }
 }
 
@@ -183,7 +221,7 @@ mod tests {
 
     #[test]
     fn pairs_trial_by_trial() {
-        let p = paired(&[1.0, 5.0, 3.0, 4.0], &[2.0, 4.0, 3.0, 4.0]);
+        let p = paired(&[1.0, 5.0, 3.0, 4.0], &[2.0, 4.0, 3.0, 4.0], None);
         assert_eq!((p.faster, p.slower), (0.25, 0.25));
         assert_eq!(p.mean_difference_seconds, 0.0);
     }

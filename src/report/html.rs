@@ -152,6 +152,28 @@ pub fn render_html(m: &ManagementReport) -> String {
         table(&mut out, &t);
         out.push_str("</section>\n");
     }
+    if let Some(t) = sections::staffing(r) {
+        out.push_str("<section id=\"staffing\">\n<h2>Staffing</h2>\n");
+        out.push_str("<p>What one more group of each team would save.</p>\n");
+        table(&mut out, &t);
+        if let Some(note) = sections::staffing_note(r) {
+            let _ = writeln!(out, "<p>{}</p>", escape(&note));
+        }
+        if let Some((sentence, t)) = m.staffing.as_ref().map(sections::staffing_options) {
+            out.push_str("<h3>Staffing options</h3>\n");
+            let _ = writeln!(out, "<p>{}</p>", escape(&sentence));
+            table(&mut out, &t);
+        }
+        out.push_str("</section>\n");
+    }
+    if let Some((sentence, t)) = sections::starts(r) {
+        out.push_str("<section id=\"starts\">\n<h2>When the disaster strikes</h2>\n");
+        let _ = writeln!(out, "<p>{}</p>", escape(&sentence));
+        if let Some(t) = t {
+            table(&mut out, &t);
+        }
+        out.push_str("</section>\n");
+    }
     if let Some(t) = sections::risks(r) {
         out.push_str("<section id=\"risks\">\n<h2>Risks</h2>\n");
         out.push_str("<p>What each risk adds to the recovery time when it is left in the plan (the same simulated recoveries with and without it, with the 95% interval), and the data it loses when it fires.</p>\n");

@@ -65,6 +65,9 @@ pub struct ManagementReport {
     pub charts: Vec<RenderedChart>,
     /// Where it came from.
     pub inputs: ReportInputs,
+    /// The staffing options, when the report was run with a grid (`report --team/--size`):
+    /// rendered in the staffing section and written as `staffing.json`.
+    pub staffing: Option<crate::staff::StaffReport>,
 }
 
 /// Builds the report of an analysis (made with its replays): specs from the numbers, then
@@ -171,6 +174,7 @@ pub fn build(
         summary: summary.clone(),
         charts,
         inputs,
+        staffing: None,
     })
 }
 
@@ -188,6 +192,12 @@ impl ManagementReport {
             "report.json".to_string(),
             render_json(&self.summary).into_bytes(),
         ));
+        if let Some(s) = &self.staffing {
+            out.push((
+                "staffing.json".to_string(),
+                crate::staff::render_json(s).into_bytes(),
+            ));
+        }
         out.push((
             "report.md".to_string(),
             markdown::render_markdown(self).into_bytes(),

@@ -86,6 +86,25 @@ pub fn render_markdown(m: &ManagementReport) -> String {
         out.push_str("## Limits\n\n");
         table(&mut out, &t);
     }
+    if let Some(t) = sections::staffing(r) {
+        out.push_str("## Staffing\n\nWhat one more group of each team would save.\n\n");
+        table(&mut out, &t);
+        if let Some(note) = sections::staffing_note(r) {
+            let _ = writeln!(out, "{}\n", escape(&note));
+        }
+    }
+    if let Some((sentence, t)) = m.staffing.as_ref().map(sections::staffing_options) {
+        out.push_str("### Staffing options\n\n");
+        let _ = writeln!(out, "{}\n", escape(&sentence));
+        table(&mut out, &t);
+    }
+    if let Some((sentence, t)) = sections::starts(r) {
+        out.push_str("## When the disaster strikes\n\n");
+        let _ = writeln!(out, "{}\n", escape(&sentence));
+        if let Some(t) = t {
+            table(&mut out, &t);
+        }
+    }
     if let Some(t) = sections::risks(r) {
         out.push_str("## Risks\n\nWhat each risk adds to the recovery time when it is left in the plan (the same simulated recoveries with and without it, with the 95% interval), and the data it loses when it fires.\n\n");
         table(&mut out, &t);

@@ -5,12 +5,13 @@
 
 use super::summary::{SimReport, StepStats, TeamStats};
 use crate::duration::format_span;
+use crate::stats::paired::Saving;
 
 /// Below this rank correlation no single step's duration is said to drive the RTO.
 const DRIVER_THRESHOLD: f64 = 0.1;
 
-/// Below this total wait per recovery (seconds) no team is called a bottleneck.
-const BOTTLENECK_THRESHOLD: f64 = 60.0;
+/// Below this total wait per recovery (seconds) no team's waiting is mentioned.
+const WAIT_THRESHOLD: f64 = 60.0;
 
 /// A share as a whole percentage, never rounding a near-certainty to a certainty: `"72%"`,
 /// `"more than 99%"`, `"less than 1%"`.
@@ -45,14 +46,85 @@ pub fn top_driver(r: &SimReport) -> Option<&StepStats> {
 }
 
 /// The team whose ready work waits longest in total per recovery, if it waits at all.
-pub fn bottleneck(r: &SimReport) -> Option<&TeamStats> {
+pub fn longest_wait(r: &SimReport) -> Option<&TeamStats> {
     r.teams
         .iter()
-        .filter(|t| t.wait_per_trial_seconds >= BOTTLENECK_THRESHOLD)
+        .filter(|t| t.wait_per_trial_seconds >= WAIT_THRESHOLD)
         .fold(None, |best: Option<&TeamStats>, t| match best {
             Some(b) if b.wait_per_trial_seconds >= t.wait_per_trial_seconds => Some(b),
             _ => Some(t),
         })
+}
+
+/// The bottleneck: the team one more group of which saves the most at P90, when that saving
+/// is material (its whole paired interval above the practical threshold); `None` when no
+/// team's extra group would (or when the savings were not measured).
+pub fn bottleneck(r: &SimReport) -> Option<(&TeamStats, &Saving)> {
+    r.teams
+        .iter()
+        .filter_map(|t| t.one_more_group.as_ref().map(|s| (t, s)))
+        .filter(|(_, s)| s.material)
+        .fold(
+            None,
+            |best: Option<(&TeamStats, &Saving)>, (t, s)| match best {
+                Some((_, b)) if b.p90_seconds.value >= s.p90_seconds.value => best,
+                _ => Some((t, s)),
+            },
+        )
+}
+
+/// The sentence on staffing: the bottleneck and what one more of its groups saves, or, when
+/// no extra group would save a material time, what does drive the RTO.
+fn staffing_sentence(r: &SimReport) -> Option<String> {
+    if r.teams.is_empty() {
+        return None;
+    }
+    if let Some((t, s)) = bottleneck(r) {
+        return Some(format!(
+            "The {} team is the bottleneck: one more of its groups would bring P90 forward by {} (95% interval {} to {}), measured on the same simulated recoveries.",
+            t.name,
+            format_span(s.p90_seconds.value),
+            format_span(s.p90_seconds.low),
+            format_span(s.p90_seconds.high)
+        ));
+    }
+    let measured: Vec<&Saving> = r
+        .teams
+        .iter()
+        .filter_map(|t| t.one_more_group.as_ref())
+        .collect();
+    if measured.is_empty() {
+        // Savings not measured: say what waits, without calling it a bottleneck.
+        return Some(match longest_wait(r) {
+            Some(t) => format!(
+                "Ready work waits for the {} team's groups {} on average, {} in all per recovery.",
+                t.name,
+                format_span(t.mean_wait_seconds),
+                format_span(t.wait_per_trial_seconds)
+            ),
+            None => "Ready work seldom waits for a free group.".to_string(),
+        });
+    }
+    let best = measured
+        .iter()
+        .map(|s| s.p90_seconds.value)
+        .fold(0.0_f64, f64::max);
+    let threshold = measured
+        .iter()
+        .map(|s| s.negligible_seconds)
+        .fold(0.0_f64, f64::max);
+    let driver = match top_driver(r) {
+        Some(s) if s.cruciality.is_finite() && s.cruciality.abs() >= DRIVER_THRESHOLD => {
+            format!("the duration of step “{}”", s.label)
+        }
+        _ => "the length of the critical chain".to_string(),
+    };
+    Some(format!(
+        "No team is a bottleneck: one more group of any team would bring P90 forward by at most {} (less than {} does not matter); what drives the RTO is {}.",
+        format_span(best.max(0.0)),
+        format_span(threshold),
+        driver
+    ))
 }
 
 /// The summary as sentences, for a reader with thirty seconds.
@@ -111,18 +183,7 @@ pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
     if let Some(sentence) = super::p90_sentence(&r.chaos.p90_drivers) {
         out.push(sentence);
     }
-    match bottleneck(r) {
-        Some(t) => out.push(format!(
-            "The {} team is the bottleneck: its ready work waits {} on average for a free group, {} in all per recovery.",
-            t.name,
-            format_span(t.mean_wait_seconds),
-            format_span(t.wait_per_trial_seconds)
-        )),
-        None if !r.teams.is_empty() => out.push(
-            "No team is a bottleneck: ready work seldom waits for a free group.".to_string(),
-        ),
-        None => {}
-    }
+    out.extend(staffing_sentence(r));
     let contingency = r.rto_seconds.p80 - r.deterministic_rto_seconds;
     if contingency >= 60.0 {
         out.push(format!(
@@ -162,7 +223,11 @@ mod tests {
             },
             record_starts: false,
         };
-        let a = analyse(&plan, &options, Wants::default(), &|_| {}).unwrap();
+        let wants = Wants {
+            staffing: true,
+            ..Wants::default()
+        };
+        let a = analyse(&plan, &options, wants, &|_| {}).unwrap();
         narrative(&a.summary, None)
     }
 
@@ -228,7 +293,37 @@ mod tests {
         assert!(s[2].starts_with("Step “a” drives the result"), "{}", s[2]);
         assert_eq!(
             s[3],
-            "No team is a bottleneck: ready work seldom waits for a free group."
+            "No team is a bottleneck: one more group of any team would bring P90 forward by at most 0 s (less than 5 m does not matter); what drives the RTO is the duration of step “a”."
+        );
+    }
+
+    #[test]
+    fn a_team_is_the_bottleneck_only_when_one_more_group_saves_a_material_time() {
+        // One group does a 1 h and a 4 h step in turn; a second does them side by side: 1 h
+        // saved in every recovery, so exactly 1 h at P90 with a zero-width interval.
+        let s = sentences(
+            r#"
+            [teams]
+            ops = 1
+            spare = 1
+            [[step]]
+            id = "a"
+            team = "ops"
+            duration = "1h"
+            [[step]]
+            id = "b"
+            team = "ops"
+            duration = "4h"
+            [[step]]
+            id = "c"
+            team = "spare"
+            duration = { dist = "uniform", min = "1h", max = "2h" }
+        "#,
+        );
+        assert_eq!(
+            s[3],
+            "The ops team is the bottleneck: one more of its groups would bring P90 forward by 1 h 00 m (95% interval 1 h 00 m to 1 h 00 m), measured on the same simulated recoveries.",
+            "{s:?}"
         );
     }
 

@@ -229,3 +229,221 @@ pub fn recovery_point(r: &SimReport) -> Option<String> {
         .as_ref()
         .map(super::RecoveryPoint::sentence)
 }
+
+/// A saving with its 95% interval, such as `3 h 25 m (2 h 50 m to 4 h 01 m)`, or the time
+/// alone when the interval has no width.
+fn saving_cell(e: &crate::stats::Estimate) -> String {
+    let signed = super::chaos::signed;
+    if (e.high - e.low).abs() < 0.5 {
+        signed(e.value)
+    } else {
+        format!(
+            "{} ({} to {})",
+            signed(e.value),
+            signed(e.low),
+            signed(e.high)
+        )
+    }
+}
+
+/// Staffing: what one more group of each team the scenario uses saves at P50 and P90 and
+/// what it does to the chance of meeting the objective, measured on the same recoveries;
+/// `None` when the savings were not measured.
+pub fn staffing(r: &SimReport) -> Option<Table> {
+    let measured: Vec<(&super::TeamStats, &crate::stats::paired::Saving)> = r
+        .teams
+        .iter()
+        .filter_map(|t| t.one_more_group.as_ref().map(|s| (t, s)))
+        .collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let with_target = measured
+        .iter()
+        .any(|(_, s)| s.probability_met_change.is_some());
+    let mut header = vec!["team", "groups", "one more saves at P50", "at P90"];
+    let mut numeric = vec![false, true, true, true];
+    if with_target {
+        header.push("chance of meeting the objective");
+        numeric.push(true);
+    }
+    header.push("verdict");
+    numeric.push(false);
+    let rows = measured
+        .iter()
+        .map(|(t, s)| {
+            let mut row = vec![
+                t.name.clone(),
+                format!("{} → {}", t.groups, t.groups + 1),
+                saving_cell(&s.p50_seconds),
+                saving_cell(&s.p90_seconds),
+            ];
+            if with_target {
+                row.push(s.probability_met_change.map_or_else(
+                    || "-".to_string(),
+                    |m| {
+                        let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
+                        if (m.high - m.low).abs() < 1e-12 {
+                            pp(m.value)
+                        } else {
+                            format!("{} ({} to {})", pp(m.value), pp(m.low), pp(m.high))
+                        }
+                    },
+                ));
+            }
+            row.push(
+                if s.material {
+                    "saves a material time"
+                } else if s.negligible {
+                    "more people no longer help"
+                } else {
+                    "too close to call"
+                }
+                .to_string(),
+            );
+            row
+        })
+        .collect();
+    Some(Table {
+        header,
+        numeric,
+        rows,
+    })
+}
+
+/// The sentence under the staffing table: how it was measured and what counts as material.
+pub fn staffing_note(r: &SimReport) -> Option<String> {
+    let threshold = r
+        .teams
+        .iter()
+        .filter_map(|t| t.one_more_group.as_ref())
+        .map(|s| s.negligible_seconds)
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))?;
+    Some(format!(
+        "Each team run again with one more group on the same simulated recoveries (up to {} of them); the intervals are 95% intervals of the paired differences. A saving whose whole interval lies within ±{} does not matter: more people no longer help.",
+        super::narrative::thousands(crate::analysis::WHATIF_TRIALS.min(r.trials)),
+        span(threshold)
+    ))
+}
+
+/// When the disaster strikes: the RTO by part of the week when each recovery draws its start;
+/// `None` when the plan gives no `starts` distribution.
+pub fn starts(r: &SimReport) -> Option<(String, Option<Table>)> {
+    let s = r.starts.as_ref()?;
+    let sentence = format!("The disaster strikes {}.", s.when);
+    if s.bands.is_empty() {
+        return Some((sentence, None));
+    }
+    let with_target = s.bands.iter().any(|b| b.meets_target.is_some());
+    let mut header = vec!["when it strikes", "recoveries", "P50", "P90"];
+    let mut numeric = vec![false, true, true, true];
+    if with_target {
+        header.push("meets objective");
+        numeric.push(true);
+    }
+    let interval = |e: crate::stats::Estimate| {
+        format!("{} ({} to {})", span(e.value), span(e.low), span(e.high))
+    };
+    let rows = s
+        .bands
+        .iter()
+        .map(|b| {
+            let mut row = vec![
+                b.label.to_string(),
+                b.trials.to_string(),
+                interval(b.p50_seconds),
+                interval(b.p90_seconds),
+            ];
+            if let Some(m) = b.meets_target {
+                row.push(format!(
+                    "{} ({} to {})",
+                    pct1(m.value),
+                    pct1(m.low),
+                    pct1(m.high)
+                ));
+            }
+            row
+        })
+        .collect();
+    Some((
+        sentence,
+        Some(Table {
+            header,
+            numeric,
+            rows,
+        }),
+    ))
+}
+
+/// The staffing options of a grid run with the report: a sentence naming the cheapest option
+/// that meets the objective (or saying none does), and every option's figures.
+pub fn staffing_options(s: &crate::staff::StaffReport) -> (String, Table) {
+    let label = |o: &crate::staff::OptionReport| crate::staff::option_label(o, &s.swept);
+    let sentence = match (s.recommended_option(), s.target_seconds) {
+        (Some(o), Some(t)) => format!(
+            "The cheapest option that meets the {} objective in at least {} of recoveries is {} ({} people): P90 {}, met in {}.",
+            span(t),
+            percent(s.confidence),
+            label(o),
+            o.headcount,
+            span(o.rto_seconds.p90),
+            o.probability_met.map_or_else(|| "-".to_string(), percent)
+        ),
+        (None, Some(t)) => format!(
+            "No option tried meets the {} objective in at least {} of recoveries.",
+            span(t),
+            percent(s.confidence)
+        ),
+        (Some(o), None) => format!(
+            "The plan sets no objective: the cheapest option within the noise of the best P90 is {} ({} people), P90 {}.",
+            label(o),
+            o.headcount,
+            span(o.rto_seconds.p90)
+        ),
+        (None, None) => "No option could be recommended.".to_string(),
+    };
+    let with_target = s.target_seconds.is_some();
+    let mut header = vec!["option", "people", "P50", "P90"];
+    let mut numeric = vec![false, true, true, true];
+    if with_target {
+        header.push("meets objective");
+        numeric.push(true);
+    }
+    header.push("note");
+    numeric.push(false);
+    let rows = s
+        .options
+        .iter()
+        .map(|o| {
+            let mut row = vec![
+                label(o),
+                o.headcount.to_string(),
+                span(o.rto_seconds.p50),
+                span(o.rto_seconds.p90),
+            ];
+            if with_target {
+                row.push(o.probability_met.map_or_else(|| "-".to_string(), pct1));
+            }
+            let mut notes = Vec::new();
+            if o.recommended {
+                notes.push("recommended");
+            }
+            if o.as_planned {
+                notes.push("as planned");
+            }
+            if o.no_gain {
+                notes.push("more people no longer help");
+            }
+            row.push(notes.join(", "));
+            row
+        })
+        .collect();
+    (
+        sentence,
+        Table {
+            header,
+            numeric,
+            rows,
+        },
+    )
+}

@@ -134,6 +134,11 @@ pub struct TeamStats {
     pub mean_wait_seconds: f64,
     /// Mean total waiting for this team's groups per trial.
     pub wait_per_trial_seconds: f64,
+    /// What one more group of this team saves, measured on the same draws (filled by
+    /// [`crate::analysis::one_more_group`] when asked for, and only for teams the scenario
+    /// uses; absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_more_group: Option<crate::stats::paired::Saving>,
 }
 
 /// How one limit was used.

@@ -159,6 +159,10 @@ fn render_plain(r: &SimReport) -> String {
     for (title, table) in [
         ("Teams", sections::teams(r)),
         ("Limits", sections::limits(r)),
+        (
+            "One more group (paired, same recoveries)",
+            sections::staffing(r),
+        ),
     ] {
         if let Some(t) = table {
             let _ = writeln!(out, "\n{title}");

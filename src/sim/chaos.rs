@@ -17,6 +17,8 @@ use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
 use crate::plan::{Handover, Plan, RiskEffect, Rota, Starts, WorkHours};
 
+/// Stream tag of a step's durations (above the 32-bit key of its id).
+pub const TAG_STEP: u64 = 0;
 /// Stream tag of a risk (fires?, delay, restart point).
 pub const TAG_RISK: u64 = 1;
 /// Stream tag of a factor.
@@ -27,13 +29,16 @@ pub const TAG_MOBILISE: u64 = 3;
 pub const TAG_FALLBACK: u64 = 5;
 /// Stream tag of the hour the disaster strikes.
 pub const TAG_STARTS: u64 = 6;
-/// Bit set on a step's stream id to key its hand-off delay.
+/// Bit set on a step's stream id to key its hand-off delay. Tags above stay below 8, so
+/// step tags with this bit or [`RELIEF_BIT`] set (8 and up) never meet a chaos tag, and every
+/// id stays below 2^40, which [`super::trial::stream_offset`] needs to keep streams apart.
 const HANDOFF_BIT: u64 = 1 << 35;
 /// Bit set on a step's stream id to key the hand-over times of its reliefs.
 pub const RELIEF_BIT: u64 = 1 << 36;
 
-/// The id of a random stream: `tag` in bits 32 to 39 above a 32-bit key. Steps use their plan
-/// index (tag 0), so no chaos stream ever coincides with a step's.
+/// The id of a random stream: `tag` in bits 32 to 39 above a 32-bit key. Steps use the key of
+/// their id ([`super::model::step_stream_keys`]) under [`TAG_STEP`] (a fallback step under
+/// [`TAG_FALLBACK`]), so no chaos stream ever coincides with a step's.
 pub fn stream_id(tag: u64, key: u64) -> u64 {
     (tag << 32) | (key & 0xffff_ffff)
 }
@@ -197,11 +202,6 @@ impl ChaosModel {
                 .collect(),
             handoff: plan.handoff.clone(),
         })
-    }
-
-    /// The stream id of the fallback step `id`.
-    pub fn fallback_stream(id: &str) -> u64 {
-        stream_id(TAG_FALLBACK, name_hash(id))
     }
 }
 

@@ -12,7 +12,9 @@ mod runner;
 mod trial;
 
 pub use lanes::assign_groups;
-pub use model::{CStep, Model, NONE, PlainLogNormal, Policy, attempt_time};
+pub use model::{
+    CStep, Model, NONE, PlainLogNormal, Policy, attempt_time, id_order, step_stream_keys,
+};
 pub use runner::{
     Accum, BLOCK, MedianSampler, Outcome, ResourceSums, RunConfig, RunResult, deterministic,
     planned, replay, run, run_outcomes,

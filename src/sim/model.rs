@@ -4,9 +4,10 @@
 //! unconstrained forward pass is a single sweep. Dependencies and limit uses are in CSR form
 //! (offsets into flat arrays); nothing here is a hash map or a string.
 
-use super::chaos::ChaosModel;
+use super::chaos::{ChaosModel, TAG_FALLBACK, TAG_STEP, stream_id};
 use super::trial::stream_offset;
 use crate::dist::Dist;
+use crate::plan::chaos::name_hash;
 use crate::plan::{Plan, RiskEffect, Scenario, graph};
 
 /// Marks "no team" and "no step" in `u32` fields.
@@ -38,8 +39,11 @@ impl Policy {
 pub struct CStep {
     /// Index of the step in the plan.
     pub plan_index: u32,
-    /// Its random stream: the plan index, or for a risk's fallback step an id from its name
-    /// (so removing one fallback leaves the others' draws alone).
+    /// Rank of the step's id among the plan's ids (byte order): ties of the `lft` priority go
+    /// by id, so the plan's order of steps plays no part in it.
+    pub id_rank: u32,
+    /// Its random stream, keyed by the step's id (see [`step_stream_keys`]): reordering,
+    /// adding or removing steps leaves every other step's draws alone.
     pub stream: u64,
     /// Duration of one attempt at the recorded group size.
     pub dist: Dist,
@@ -145,9 +149,24 @@ impl Model {
     /// Compiles the steps a scenario needs.
     pub fn compile(plan: &Plan, scenario: &Scenario, policy: Policy) -> Model {
         let needed = plan.needed_steps(scenario);
-        let deps: Vec<Vec<usize>> = plan.steps.iter().map(|s| s.after.clone()).collect();
+        // The compiled order is a topological order whose ties go by step id, not by plan
+        // position, so a plan and a copy with its steps reordered compile to the same model.
+        let by_id = id_order(plan);
+        let mut id_rank = vec![0usize; by_id.len()];
+        for (r, &s) in by_id.iter().enumerate() {
+            id_rank[s] = r;
+        }
+        let deps: Vec<Vec<usize>> = by_id
+            .iter()
+            .map(|&s| plan.steps[s].after.iter().map(|&d| id_rank[d]).collect())
+            .collect();
         let order = graph::topo_order(&deps).expect("a validated plan is acyclic");
-        let kept: Vec<usize> = order.into_iter().filter(|&s| needed[s]).collect();
+        let kept: Vec<usize> = order
+            .into_iter()
+            .map(|r| by_id[r])
+            .filter(|&s| needed[s])
+            .collect();
+        let keys = step_stream_keys(plan);
         let mut compiled_of = vec![NONE; plan.steps.len()];
         for (c, &s) in kept.iter().enumerate() {
             compiled_of[s] = c as u32;
@@ -186,10 +205,11 @@ impl Model {
             steps.push(CStep {
                 plan_index: s as u32,
                 stream: if fallback_steps.contains(&s) {
-                    ChaosModel::fallback_stream(&step.id)
+                    stream_id(TAG_FALLBACK, keys[s])
                 } else {
-                    s as u64
+                    stream_id(TAG_STEP, keys[s])
                 },
+                id_rank: id_rank[s] as u32,
                 dist: step.duration.clone(),
                 fail_p,
                 fail_max,
@@ -310,7 +330,7 @@ impl Model {
         attempt_time(step, step.dist.mean()).0
     }
 
-    /// Sets the dispatch priority: ranks from the policy, ties by plan order.
+    /// Sets the dispatch priority: ranks from the policy (`lft` ties by step id).
     pub fn set_policy(&mut self, policy: Policy) {
         let n = self.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
@@ -321,8 +341,8 @@ impl Model {
                 order.sort_by(|&a, &b| {
                     lft[a as usize].total_cmp(&lft[b as usize]).then(
                         self.steps[a as usize]
-                            .plan_index
-                            .cmp(&self.steps[b as usize].plan_index),
+                            .id_rank
+                            .cmp(&self.steps[b as usize].id_rank),
                     )
                 });
             }
@@ -360,6 +380,34 @@ impl Model {
         }
         lf
     }
+}
+
+/// The plan's step indices ordered by id (byte order).
+pub fn id_order(plan: &Plan) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..plan.steps.len()).collect();
+    order.sort_by(|&a, &b| plan.steps[a].id.cmp(&plan.steps[b].id));
+    order
+}
+
+/// The 32-bit key of each plan step's random stream: the hash of its id
+/// ([`name_hash`]), so a step draws the same numbers wherever it sits in the file and
+/// whatever steps are added or removed around it. Two ids whose hashes collide would share
+/// their draws; the later id in byte order then takes the hash of `id#1` (then `id#2`, ...)
+/// until its key is free, which depends on the ids alone, not on their order in the plan.
+pub fn step_stream_keys(plan: &Plan) -> Vec<u64> {
+    let mut keys = vec![0u64; plan.steps.len()];
+    let mut taken = std::collections::HashSet::with_capacity(plan.steps.len());
+    for s in id_order(plan) {
+        let id = &plan.steps[s].id;
+        let mut key = name_hash(id);
+        let mut salt = 0u32;
+        while !taken.insert(key) {
+            salt += 1;
+            key = name_hash(&format!("{id}#{salt}"));
+        }
+        keys[s] = key;
+    }
+    keys
 }
 
 /// Splits one attempt of `step` whose duration at the recorded group size is `drawn` into its

@@ -71,6 +71,8 @@ fn dim_value(o: &OptionReport, d: &SweptDim) -> u32 {
         .map_or(0, |t| match d.kind {
             DimKind::Groups => t.groups,
             DimKind::Size => t.size,
+            DimKind::Rota => t.rota.map_or(0, super::rota::rota_value),
+            DimKind::OnCall => t.on_call.unwrap_or(0),
         })
 }
 
@@ -184,6 +186,8 @@ fn line_label(r: &StaffReport, primary: usize, key: &[u32]) -> String {
         return match d.kind {
             DimKind::Groups => format!("more {} groups", d.team),
             DimKind::Size => format!("more {} people per group", d.team),
+            DimKind::Rota => format!("{} rota", d.team),
+            DimKind::OnCall => format!("more {} groups on call", d.team),
         };
     }
     others
@@ -192,6 +196,8 @@ fn line_label(r: &StaffReport, primary: usize, key: &[u32]) -> String {
         .map(|(d, v)| match d.kind {
             DimKind::Groups => format!("{} {v} group{}", d.team, if *v == 1 { "" } else { "s" }),
             DimKind::Size => format!("{} {v} per group", d.team),
+            DimKind::Rota => format!("{} {}", d.team, super::rota::rota_of(*v).name()),
+            DimKind::OnCall => format!("{} {v} on call", d.team),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -337,7 +343,7 @@ mod tests {
     use super::*;
     use crate::plan::{Format, parse_plan};
     use crate::sim::{Policy, RunConfig};
-    use crate::staff::{Grid, OptionStats, SweepConfig, analyse};
+    use crate::staff::{Grid, OptionRun, OptionStats, SweepConfig, analyse};
     use crate::stats::Estimate;
 
     fn report(groups: &[&str], people: Option<u32>) -> StaffReport {
@@ -347,7 +353,7 @@ mod tests {
         let grid = Grid::resolve(&plan, &ranges, &[], people).unwrap();
         let options = grid.options(&plan).unwrap();
         // P90 falls by an hour per person; P50 is half of it.
-        let stats: Vec<OptionStats> = options
+        let stats: Vec<OptionRun> = options
             .iter()
             .map(|o| {
                 let h = 3600.0 * (10.0 - f64::from(o.headcount));
@@ -356,13 +362,16 @@ mod tests {
                     low: v,
                     high: v,
                 };
-                OptionStats {
-                    mean: h,
-                    p50: e(h / 2.0),
-                    p90: e(h),
-                    p99: e(h),
-                    met: None,
-                    deterministic: h,
+                OptionRun {
+                    stats: OptionStats {
+                        mean: h,
+                        p50: e(h / 2.0),
+                        p90: e(h),
+                        p99: e(h),
+                        met: None,
+                        deterministic: h,
+                    },
+                    rtos: vec![h],
                 }
             })
             .collect();
@@ -374,6 +383,7 @@ mod tests {
                 threads: 1,
             },
             target: None,
+            negligible: None,
         };
         let scenario = plan.default_scenario();
         analyse(&plan, &scenario, &grid, &options, &stats, &config, 0.9)

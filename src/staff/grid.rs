@@ -10,7 +10,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::plan::{Plan, did_you_mean};
+use super::rota::{RotaArg, on_call_dim, rota_dim, rota_of};
+use crate::plan::{Plan, Rota, did_you_mean};
 
 /// The most options one sweep may try: each runs a full simulation.
 pub const MAX_OPTIONS: usize = 500;
@@ -26,7 +27,7 @@ pub struct StaffError {
 }
 
 impl StaffError {
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> StaffError {
+    pub(crate) fn new(message: impl Into<String>, hint: impl Into<String>) -> StaffError {
         StaffError {
             message: message.into(),
             hint: Some(hint.into()),
@@ -42,6 +43,19 @@ pub enum DimKind {
     Groups,
     /// People per group (`--size`).
     Size,
+    /// The team's rota (`--rota`): 0 together, 1 staggered.
+    Rota,
+    /// Groups on call out of hours (`--on-call`).
+    #[serde(rename = "on_call")]
+    OnCall,
+}
+
+impl DimKind {
+    /// Whether the dimension counts people (groups or people per group), as opposed to how
+    /// the same people share the clock.
+    pub fn counts_people(self) -> bool {
+        matches!(self, DimKind::Groups | DimKind::Size)
+    }
 }
 
 /// One range as written on the command line: `platform=1..4`, `platform=3`, `platform=2..` or
@@ -168,7 +182,19 @@ impl Grid {
         sizes: &[RangeArg],
         people: Option<u32>,
     ) -> Result<Grid, StaffError> {
-        if groups.is_empty() && sizes.is_empty() {
+        Grid::resolve_all(plan, groups, sizes, &[], &[], people)
+    }
+
+    /// [`Grid::resolve`] with `--rota` and `--on-call` dimensions too.
+    pub fn resolve_all(
+        plan: &Plan,
+        groups: &[RangeArg],
+        sizes: &[RangeArg],
+        rotas: &[RotaArg],
+        on_call: &[RangeArg],
+        people: Option<u32>,
+    ) -> Result<Grid, StaffError> {
+        if groups.is_empty() && sizes.is_empty() && rotas.is_empty() && on_call.is_empty() {
             let example = plan.teams.first().map_or("platform", |t| t.name.as_str());
             return Err(StaffError::new(
                 "nothing to sweep: name at least one team",
@@ -197,6 +223,26 @@ impl Grid {
                 dims.push(resolve_dim(plan, arg, team, kind, flag, people.is_some())?);
             }
         }
+        let twice = |dims: &[Dim], team: usize, kind: DimKind, flag: &str, name: &str| {
+            if dims.iter().any(|d| d.team == team && d.kind == kind) {
+                Err(StaffError::new(
+                    format!("{flag} names team \"{name}\" twice"),
+                    format!("give one {flag} per team"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for arg in rotas {
+            let team = find_team(plan, &arg.team, "--rota")?;
+            twice(&dims, team, DimKind::Rota, "--rota", &arg.team)?;
+            dims.push(rota_dim(plan, arg, team)?);
+        }
+        for arg in on_call {
+            let team = find_team(plan, &arg.team, "--on-call")?;
+            twice(&dims, team, DimKind::OnCall, "--on-call", &arg.team)?;
+            dims.push(on_call_dim(plan, arg, team)?);
+        }
         dims.sort_by_key(|d| (d.team, d.kind));
         let mut swept_teams: Vec<usize> = dims.iter().map(|d| d.team).collect();
         swept_teams.dedup();
@@ -216,10 +262,34 @@ impl Grid {
                 match d.kind {
                     DimKind::Groups => groups = v,
                     DimKind::Size => size = v,
+                    DimKind::Rota | DimKind::OnCall => {}
                 }
             }
         }
         (groups, size)
+    }
+
+    /// The rota (when it works shifts) and the groups on call (when it has working hours) of
+    /// team `t` under `option`.
+    pub fn workforce_of(
+        &self,
+        plan: &Plan,
+        option: &StaffOption,
+        t: usize,
+    ) -> (Option<Rota>, Option<u32>) {
+        let team = &plan.teams[t];
+        let mut rota = team.shift.as_ref().map(|s| s.rota);
+        let mut on_call = team.hours.as_ref().map(|_| team.on_call_groups());
+        for (d, &v) in self.dims.iter().zip(&option.values) {
+            if d.team == t {
+                match d.kind {
+                    DimKind::Rota => rota = Some(rota_of(v)),
+                    DimKind::OnCall => on_call = Some(v),
+                    DimKind::Groups | DimKind::Size => {}
+                }
+            }
+        }
+        (rota, on_call)
     }
 
     /// A copy of `plan` staffed as `option` says.
@@ -229,14 +299,30 @@ impl Grid {
             let (groups, size) = self.staffing_of(plan, option, t);
             copy.teams[t].groups = groups;
             copy.teams[t].size = size;
+            let (rota, on_call) = self.workforce_of(plan, option, t);
+            if let (Some(shift), Some(rota)) = (copy.teams[t].shift.as_mut(), rota) {
+                shift.rota = rota;
+            }
+            if self
+                .dims
+                .iter()
+                .any(|d| d.team == t && d.kind == DimKind::OnCall)
+            {
+                copy.teams[t].on_call = on_call;
+            }
         }
         copy
     }
 
     /// Whether `option` is the plan's own staffing.
     pub fn is_as_planned(&self, plan: &Plan, option: &StaffOption) -> bool {
+        let planned = StaffOption {
+            values: Vec::new(),
+            headcount: 0,
+        };
         self.swept_teams.iter().all(|&t| {
             self.staffing_of(plan, option, t) == (plan.teams[t].groups, plan.teams[t].size)
+                && self.workforce_of(plan, option, t) == self.workforce_of(plan, &planned, t)
         })
     }
 
@@ -313,7 +399,11 @@ impl Grid {
             .map(|&t| {
                 let team = &plan.teams[t];
                 let mut r = [(team.groups, team.groups), (team.size, team.size)];
-                for d in self.dims.iter().filter(|d| d.team == t) {
+                for d in self
+                    .dims
+                    .iter()
+                    .filter(|d| d.team == t && d.kind.counts_people())
+                {
                     let k = usize::from(d.kind == DimKind::Size);
                     r[k] = (d.low, d.high.unwrap_or(n).max(d.low));
                 }
@@ -351,30 +441,48 @@ impl Grid {
             &mut chosen,
             &mut found,
         )?;
-        Ok(found
-            .into_iter()
-            .map(|teams| {
-                let values = self
-                    .dims
-                    .iter()
-                    .map(|d| {
-                        let i = self
-                            .swept_teams
-                            .iter()
-                            .position(|&t| t == d.team)
-                            .expect("a dimension's team is swept");
-                        match d.kind {
-                            DimKind::Groups => teams[i].0,
-                            DimKind::Size => teams[i].1,
-                        }
-                    })
-                    .collect();
-                StaffOption {
-                    values,
-                    headcount: n,
+        let mut out = Vec::new();
+        for teams in found {
+            let values: Vec<u32> = self
+                .dims
+                .iter()
+                .map(|d| {
+                    let i = self
+                        .swept_teams
+                        .iter()
+                        .position(|&t| t == d.team)
+                        .expect("a dimension's team is swept");
+                    match d.kind {
+                        DimKind::Groups => teams[i].0,
+                        DimKind::Size => teams[i].1,
+                        DimKind::Rota | DimKind::OnCall => d.low,
+                    }
+                })
+                .collect();
+            // Every rota and on-call count with each split: they do not change the people.
+            let mut values = values;
+            loop {
+                if out.len() == MAX_OPTIONS {
+                    return Err(too_many(format!("more than {MAX_OPTIONS}")));
                 }
-            })
-            .collect())
+                out.push(StaffOption {
+                    values: values.clone(),
+                    headcount: n,
+                });
+                let next =
+                    self.dims.iter().enumerate().rev().find(|(i, d)| {
+                        !d.kind.counts_people() && values[*i] < d.high.unwrap_or(d.low)
+                    });
+                let Some((i, _)) = next else { break };
+                values[i] += 1;
+                for (j, d) in self.dims.iter().enumerate().skip(i + 1) {
+                    if !d.kind.counts_people() {
+                        values[j] = d.low;
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -461,7 +569,7 @@ fn resolve_dim(
             .max()
             .unwrap_or(1)
             .max(1),
-        DimKind::Size => 1,
+        DimKind::Size | DimKind::Rota | DimKind::OnCall => 1,
     };
     let low = arg.low.unwrap_or(floor);
     if arg.high.is_none() && !with_people {

@@ -9,6 +9,7 @@ mod chart;
 mod grid;
 mod render;
 mod report;
+mod rota;
 mod sweep;
 
 pub use chart::{
@@ -22,4 +23,5 @@ pub use report::{
     Gain, OptionIntervals, OptionReport, OptionRto, Recommendation, Rule, StaffReport, SweptDim,
     TeamStaffing, analyse,
 };
-pub use sweep::{OptionStats, SweepConfig, sweep};
+pub use rota::RotaArg;
+pub use sweep::{OptionRun, OptionStats, SweepConfig, sweep};

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::grid::DimKind;
-use super::report::{Gain, OptionReport, Rule, StaffReport};
+use super::report::{Gain, OptionReport, Rule, StaffReport, SweptDim};
 use crate::duration::format_span as span;
 use crate::report::table::{Align, render};
 
@@ -11,29 +11,47 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The swept teams of an option, such as `platform 3x1, dba 1x2` (groups x people per group).
-pub fn option_label(option: &OptionReport) -> String {
+/// The swept teams of an option, such as `platform 3x1, dba 1x2` (groups x people per group),
+/// with the rota and the groups on call of a team the sweep varies them for, such as
+/// `dba 2x2 staggered on-call 1`.
+pub fn option_label(option: &OptionReport, swept: &[SweptDim]) -> String {
+    let varies = |team: &str, kind: DimKind| swept.iter().any(|d| d.team == team && d.kind == kind);
     option
         .teams
         .iter()
         .filter(|t| t.swept)
-        .map(|t| format!("{} {}x{}", t.name, t.groups, t.size))
+        .map(|t| {
+            let mut s = format!("{} {}x{}", t.name, t.groups, t.size);
+            if let (Some(rota), true) = (t.rota, varies(&t.name, DimKind::Rota)) {
+                let _ = write!(s, " {}", rota.name());
+            }
+            if let (Some(n), true) = (t.on_call, varies(&t.name, DimKind::OnCall)) {
+                let _ = write!(s, " on-call {n}");
+            }
+            s
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn gain_label(g: &Gain) -> String {
     let what = match g.kind {
-        DimKind::Groups => "group",
-        DimKind::Size => "per group",
+        DimKind::Groups => "+1 group",
+        DimKind::Size => "+1 per group",
+        DimKind::Rota => "staggered",
+        DimKind::OnCall => "+1 on call",
     };
-    let mut s = format!("{} +1 {what}: ", g.team);
+    let mut s = format!("{} {what}: ", g.team);
     if g.p90_saved_seconds < 0.0 {
         s.push('-');
     }
     s.push_str(&span(g.p90_saved_seconds.abs()));
-    if g.below_noise {
-        s.push_str(" (noise)");
+    let p90 = &g.saving.p90_seconds;
+    if p90.high > p90.low {
+        let _ = write!(s, " [{}, {}]", signed(p90.low), signed(p90.high));
+    }
+    if g.no_longer_helps {
+        s.push_str(" (negligible)");
     }
     s
 }
@@ -127,7 +145,7 @@ fn render_plain(r: &StaffReport) -> String {
         .map(|o| {
             let mut row = vec![
                 o.id.to_string(),
-                option_label(o),
+                option_label(o, &r.swept),
                 o.headcount.to_string(),
                 span(o.rto_seconds.p50),
                 span(o.rto_seconds.p90),
@@ -174,7 +192,7 @@ fn render_plain(r: &StaffReport) -> String {
                 "Cheapest option meeting the objective with {} confidence: #{} {} ({}): P90 {}, met in {} of trials.",
                 pct(r.confidence),
                 o.id,
-                option_label(o),
+                option_label(o, &r.swept),
                 people(o.headcount),
                 span(o.rto_seconds.p90),
                 o.probability_met.map_or_else(|| "-".into(), pct)
@@ -185,7 +203,7 @@ fn render_plain(r: &StaffReport) -> String {
                 out,
                 "No objective (set rto-target in the plan or pass --target): the cheapest option within the noise of the best P90 is #{} {} ({}), P90 {}.",
                 o.id,
-                option_label(o),
+                option_label(o, &r.swept),
                 people(o.headcount),
                 span(o.rto_seconds.p90)
             );
@@ -204,7 +222,7 @@ fn render_plain(r: &StaffReport) -> String {
                     span(t),
                     pct(r.confidence),
                     b.id,
-                    option_label(b),
+                    option_label(b, &r.swept),
                     b.probability_met.map_or_else(|| "-".into(), pct)
                 );
             }
@@ -219,11 +237,20 @@ fn render_plain(r: &StaffReport) -> String {
     if !flat.is_empty() {
         let _ = writeln!(
             out,
-            "More people no longer help in {}: the last group or person saves no more P90 than the noise (the larger half-width of the two 95% intervals).",
-            flat.join(", ")
+            "More people no longer help in {}: the 95% interval of what the last group or person saves at P90 (paired, trial by trial) lies within {}.",
+            flat.join(", "),
+            negligible_label(r)
         );
     }
     out
+}
+
+/// The practical threshold as the text says it: the `--negligible` time, or the default rule.
+fn negligible_label(r: &StaffReport) -> String {
+    match r.negligible_seconds {
+        Some(t) => format!("±{}", span(t)),
+        None => "± the larger of 5 minutes and 1% of P90".to_string(),
+    }
 }
 
 /// The report as pretty-printed JSON: run metadata and one object per option.
@@ -231,6 +258,15 @@ pub fn render_json(r: &StaffReport) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("a staffing report always serializes");
     s.push('\n');
     s
+}
+
+/// A time that may be negative, such as `-12m`.
+fn signed(x: f64) -> String {
+    if x < 0.0 {
+        format!("-{}", span(-x))
+    } else {
+        span(x)
+    }
 }
 
 /// "1 person", "4 people".

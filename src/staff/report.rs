@@ -1,5 +1,6 @@
-//! The staffing report: every option's figures, the marginal gain of each extra group or
-//! person, the options where more people no longer help, and the recommended option.
+//! The staffing report: every option's figures, the paired saving of each extra group or
+//! person (or of another rota, or one more group on call), the options where more people no
+//! longer help, and the recommended option.
 //!
 //! One serializable struct feeds the table, the JSON and the chart. JSON keys are snake_case,
 //! times in seconds. Pure: built from the sweep's summaries, no simulation here.
@@ -9,11 +10,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::grid::{DimKind, Grid, StaffOption};
-use super::sweep::{OptionStats, SweepConfig};
-use crate::plan::{Plan, Scenario};
+use super::sweep::{OptionRun, OptionStats, SweepConfig};
+use crate::plan::{Plan, Rota, Scenario};
 use crate::report::Interval;
 use crate::sim::Policy;
-use crate::stats::Estimate;
+use crate::stats::paired::Saving;
 
 /// One team's staffing in an option.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -26,6 +27,10 @@ pub struct TeamStaffing {
     pub size: u32,
     /// Whether the sweep varies this team (only swept teams count toward the headcount).
     pub swept: bool,
+    /// Its rota, when it works shifts.
+    pub rota: Option<Rota>,
+    /// Groups on call out of hours, when it has working hours.
+    pub on_call: Option<u32>,
 }
 
 /// RTO percentiles of one option, in seconds.
@@ -52,8 +57,9 @@ pub struct OptionIntervals {
     pub p99: Interval,
 }
 
-/// What one more group (or one more person per group) of one team bought, against the
-/// option with one less and everything else equal.
+/// What one more group (or one more person per group, one more group on call, or the
+/// staggered rota instead of the one that starts together) of one team bought, against the
+/// option with one less and everything else equal, measured trial by trial on the same draws.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Gain {
     /// The team.
@@ -68,10 +74,12 @@ pub struct Gain {
     pub p50_saved_seconds: f64,
     /// How much earlier P90 is (negative: later).
     pub p90_saved_seconds: f64,
-    /// The statistical noise of P90: the larger half-width of the two options' 95% intervals.
-    pub noise_seconds: f64,
-    /// True when the P90 saved is no more than the noise: the addition does not measurably help.
-    pub below_noise: bool,
+    /// The paired savings at P50 and P90 and the change in P(meet), with 95% intervals from
+    /// the trial-by-trial differences, and the practical threshold.
+    pub saving: Saving,
+    /// True when the whole interval of the P90 saving lies within the threshold: more people
+    /// no longer help.
+    pub no_longer_helps: bool,
 }
 
 /// One staffing option and what it achieves.
@@ -101,7 +109,8 @@ pub struct OptionReport {
     pub meets_objective: Option<bool>,
     /// The gain of each extra group or person against its neighbour with one less (grid mode).
     pub gains: Vec<Gain>,
-    /// True when some extra group or person of this option does not measurably help.
+    /// True when some extra group or person of this option no longer helps (a rota or an
+    /// on-call count that makes no difference does not count: it adds no one).
     pub no_gain: bool,
     /// True for the recommended option.
     pub recommended: bool,
@@ -156,6 +165,9 @@ pub struct StaffReport {
     pub people: Option<u32>,
     /// The objective in seconds, if any.
     pub target_seconds: Option<f64>,
+    /// `--negligible`, when given: a P90 saving within this many seconds does not matter
+    /// (without it, each gain's threshold is the larger of 5 minutes and 1% of its P90).
+    pub negligible_seconds: Option<f64>,
     /// The chance of meeting the objective an option must reach.
     pub confidence: f64,
     /// What the sweep varies.
@@ -173,20 +185,18 @@ impl StaffReport {
     }
 }
 
-fn half_width(e: &Estimate) -> f64 {
-    (e.high - e.low) / 2.0
-}
-
 /// Builds the report from the options and their summaries (in the same order).
 pub fn analyse(
     plan: &Plan,
     scenario: &Scenario,
     grid: &Grid,
     options: &[StaffOption],
-    stats: &[OptionStats],
+    runs: &[OptionRun],
     config: &SweepConfig,
     confidence: f64,
 ) -> StaffReport {
+    let stats: Vec<OptionStats> = runs.iter().map(|r| r.stats).collect();
+    let stats = stats.as_slice();
     let index: HashMap<&[u32], usize> = options
         .iter()
         .enumerate()
@@ -197,18 +207,21 @@ pub fn analyse(
         .zip(stats)
         .enumerate()
         .map(|(i, (option, s))| {
-            let gains = gains_of(plan, grid, options, stats, &index, i);
+            let gains = gains_of(plan, grid, options, runs, config, &index, i);
             let teams: Vec<TeamStaffing> = plan
                 .teams
                 .iter()
                 .enumerate()
                 .map(|(t, team)| {
                     let (groups, size) = grid.staffing_of(plan, option, t);
+                    let (rota, on_call) = grid.workforce_of(plan, option, t);
                     TeamStaffing {
                         name: team.name.clone(),
                         groups,
                         size,
                         swept: grid.swept_teams.contains(&t),
+                        rota,
+                        on_call,
                     }
                 })
                 .collect();
@@ -233,7 +246,9 @@ pub fn analyse(
                 probability_met: s.met.map(|m| m.value),
                 probability_interval: s.met.map(Interval::from),
                 meets_objective: s.met.map(|m| m.value >= confidence),
-                no_gain: gains.iter().any(|g| g.below_noise),
+                no_gain: gains
+                    .iter()
+                    .any(|g| g.no_longer_helps && g.kind.counts_people()),
                 gains,
                 recommended: false,
             }
@@ -252,6 +267,7 @@ pub fn analyse(
         version: env!("CARGO_PKG_VERSION"),
         people: grid.people,
         target_seconds: config.target,
+        negligible_seconds: config.negligible,
         confidence,
         swept: grid
             .dims
@@ -272,7 +288,8 @@ fn gains_of(
     plan: &Plan,
     grid: &Grid,
     options: &[StaffOption],
-    stats: &[OptionStats],
+    runs: &[OptionRun],
+    config: &SweepConfig,
     index: &HashMap<&[u32], usize>,
     i: usize,
 ) -> Vec<Gain> {
@@ -287,18 +304,21 @@ fn gains_of(
         let Some(&j) = index.get(fewer.as_slice()) else {
             continue;
         };
-        let (this, that) = (&stats[i], &stats[j]);
-        let saved = that.p90.value - this.p90.value;
-        let noise = half_width(&this.p90).max(half_width(&that.p90));
+        let saving = Saving::of(
+            &runs[j].rtos,
+            &runs[i].rtos,
+            config.target,
+            config.negligible,
+        );
         out.push(Gain {
             team: plan.teams[dim.team].name.clone(),
             kind: dim.kind,
             versus: j + 1,
             people_added: option.headcount.saturating_sub(options[j].headcount),
-            p50_saved_seconds: that.p50.value - this.p50.value,
-            p90_saved_seconds: saved,
-            noise_seconds: noise,
-            below_noise: saved <= noise,
+            p50_saved_seconds: saving.p50_seconds.value,
+            p90_saved_seconds: saving.p90_seconds.value,
+            no_longer_helps: saving.negligible,
+            saving,
         });
     }
     out

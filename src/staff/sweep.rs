@@ -3,7 +3,8 @@
 //! Options run one after another, each on the full thread pool, with the same seed: every step
 //! draws from its own stream keyed by (seed, trial, step), so all options see the same
 //! durations (common random numbers) and their differences are the staffing's effect alone.
-//! Only a summary of each option is kept, so memory does not grow with the number of options.
+//! Each option keeps its summary and its trials' RTOs in trial order (8 bytes a trial), so
+//! that neighbouring options can be compared trial by trial.
 
 use super::grid::{Grid, StaffOption};
 use crate::plan::{Plan, Scenario};
@@ -19,6 +20,18 @@ pub struct SweepConfig {
     pub run: RunConfig,
     /// The recovery time objective in seconds, if any.
     pub target: Option<f64>,
+    /// `--negligible`: a P90 saving within this many seconds does not matter [default: the
+    /// larger of 5 minutes and 1% of P90].
+    pub negligible: Option<f64>,
+}
+
+/// One option's simulation: its summary and every trial's RTO, in trial order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionRun {
+    /// The summary.
+    pub stats: OptionStats,
+    /// The RTO of trial `i` at index `i`: the same draws as trial `i` of every other option.
+    pub rtos: Vec<f64>,
 }
 
 /// What one option's simulation says.
@@ -75,7 +88,7 @@ pub fn sweep(
     options: &[StaffOption],
     config: &SweepConfig,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<OptionStats>, rayon::ThreadPoolBuildError> {
+) -> Result<Vec<OptionRun>, rayon::ThreadPoolBuildError> {
     options
         .iter()
         .map(|option| {
@@ -83,9 +96,12 @@ pub fn sweep(
             let model = Model::compile(&staffed, scenario, config.policy);
             // An option needs each trial's RTO alone.
             let outcomes = sim::run_outcomes(&model, &config.run, progress)?;
-            let rtos = outcomes.iter().map(|o| o.rto).collect();
+            let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
             let det = sim::deterministic(&model).rto;
-            Ok(OptionStats::from_rtos(rtos, config.target, det))
+            Ok(OptionRun {
+                stats: OptionStats::from_rtos(rtos.clone(), config.target, det),
+                rtos,
+            })
         })
         .collect()
 }

@@ -83,6 +83,99 @@ pub fn quantile_difference(
     }
 }
 
+/// `share(a) - share(b)` for paired yes/no outcomes (`a[i]` and `b[i]` from the same
+/// trial), with its 95% interval, as in McNemar's test: only the discordant trials carry
+/// information. With `n10` trials yes in `a` only and `n01` yes in `b` only, the difference is
+/// `d = (n10 - n01) / n` and its variance `((n10 + n01) / n - d²) / n` (Agresti, *Categorical
+/// Data Analysis*, 10.1). No discordant trial gives a zero-width interval: every trial agrees.
+pub fn share_difference(a: &[bool], b: &[bool]) -> Estimate {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return Estimate {
+            value: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+    }
+    let (mut n10, mut n01) = (0u64, 0u64);
+    for (&x, &y) in a.iter().zip(b) {
+        match (x, y) {
+            (true, false) => n10 += 1,
+            (false, true) => n01 += 1,
+            _ => {}
+        }
+    }
+    let nf = n as f64;
+    let d = (n10 as f64 - n01 as f64) / nf;
+    let var = (((n10 + n01) as f64 / nf) - d * d).max(0.0) / nf;
+    let half = Z95 * var.sqrt();
+    Estimate {
+        value: d,
+        low: (d - half).max(-1.0),
+        high: (d + half).min(1.0),
+    }
+}
+
+/// The smallest saving worth a manager's attention unless told otherwise: 5 minutes.
+pub const NEGLIGIBLE_FLOOR_SECONDS: f64 = 300.0;
+
+/// What a change (one more group, a new rota, another version of the plan) saves against a
+/// baseline on the same draws: `baseline - changed` at P50 and P90, and the change in the
+/// chance of meeting the objective, each with its 95% interval from the paired trials.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Saving {
+    /// How much earlier the median is, in seconds (negative: later).
+    pub p50_seconds: Estimate,
+    /// How much earlier P90 is, in seconds (negative: later).
+    pub p90_seconds: Estimate,
+    /// The change in the share of trials within the objective, when there is one.
+    pub probability_met_change: Option<Estimate>,
+    /// The practical threshold: a P90 saving whose whole interval lies within plus or minus
+    /// this many seconds does not matter.
+    pub negligible_seconds: f64,
+    /// True when the P90 saving's interval lies within the threshold: the change measurably
+    /// makes no practical difference.
+    pub negligible: bool,
+    /// True when the P90 saving's interval lies wholly above the threshold: the change
+    /// measurably saves a material time.
+    pub material: bool,
+}
+
+impl Saving {
+    /// The saving of `changed` against `baseline` (the RTOs of the same trials, in trial
+    /// order). The threshold is `negligible`, or by default the larger of 5 minutes and 1% of
+    /// the baseline's P90.
+    pub fn of(
+        baseline: &[f64],
+        changed: &[f64],
+        target: Option<f64>,
+        negligible: Option<f64>,
+    ) -> Saving {
+        let sorted = |v: &[f64]| {
+            let mut s = v.to_vec();
+            s.sort_unstable_by(f64::total_cmp);
+            s
+        };
+        let (sb, sc) = (sorted(baseline), sorted(changed));
+        let p50 = quantile_difference(baseline, changed, &sb, &sc, 0.5);
+        let p90 = quantile_difference(baseline, changed, &sb, &sc, 0.9);
+        let threshold =
+            negligible.unwrap_or_else(|| NEGLIGIBLE_FLOOR_SECONDS.max(0.01 * percentile(&sb, 0.9)));
+        let met = target.map(|t| {
+            let within = |v: &[f64]| v.iter().map(|&x| x <= t).collect::<Vec<bool>>();
+            share_difference(&within(changed), &within(baseline))
+        });
+        Saving {
+            p50_seconds: p50,
+            p90_seconds: p90,
+            probability_met_change: met,
+            negligible_seconds: threshold,
+            negligible: p90.low >= -threshold && p90.high <= threshold,
+            material: p90.low > threshold,
+        }
+    }
+}
+
 /// The sparsity `1 / f(F⁻¹(q))` of an ascending sample at `q`: the spacing of the order
 /// statistics `h` either side of `q` over `2h`, with the Hall–Sheather bandwidth `h`. Zero
 /// when the sample has an atom there.
@@ -110,6 +203,44 @@ mod tests {
         let mut s = v.to_vec();
         s.sort_unstable_by(f64::total_cmp);
         s
+    }
+
+    #[test]
+    fn share_differences_count_only_discordant_trials() {
+        let same = [true, false, true, true];
+        let d = share_difference(&same, &same);
+        assert_eq!((d.value, d.low, d.high), (0.0, 0.0, 0.0));
+        let all = [true; 4];
+        let none = [false; 4];
+        let d = share_difference(&all, &none);
+        assert_eq!((d.value, d.low, d.high), (1.0, 1.0, 1.0));
+        // 30 of 100 trials yes in a only, 10 in b only: d = 0.2, variance (0.4 - 0.04) / 100.
+        let a: Vec<bool> = (0..100).map(|i| i < 30 || (50..60).contains(&i)).collect();
+        let b: Vec<bool> = (0..100)
+            .map(|i| (30..40).contains(&i) || (50..60).contains(&i))
+            .collect();
+        let d = share_difference(&a, &b);
+        assert!((d.value - 0.2).abs() < 1e-12);
+        let half = Z95 * (0.36_f64 / 100.0).sqrt();
+        assert!((d.high - d.value - half).abs() < 1e-12, "{d:?}");
+    }
+
+    #[test]
+    fn a_saving_of_exactly_four_hours_is_material_and_exact() {
+        let mut rng = SplitMix64::seed_from_u64(3);
+        let before: Vec<f64> = (0..2_000)
+            .map(|_| 36_000.0 + rng.random::<f64>() * 9_000.0)
+            .collect();
+        let after: Vec<f64> = before.iter().map(|x| x - 14_400.0).collect();
+        let s = Saving::of(&before, &after, Some(30_000.0), None);
+        assert!((s.p90_seconds.value - 14_400.0).abs() < 1e-6, "{s:?}");
+        assert!((s.p90_seconds.high - s.p90_seconds.low).abs() < 1e-6);
+        assert!(s.material && !s.negligible);
+        let none = Saving::of(&before, &before, Some(30_000.0), Some(60.0));
+        assert_eq!(none.p90_seconds.value, 0.0);
+        assert_eq!((none.p90_seconds.low, none.p90_seconds.high), (0.0, 0.0));
+        assert!(none.negligible && !none.material);
+        assert_eq!(none.negligible_seconds, 60.0);
     }
 
     #[test]
