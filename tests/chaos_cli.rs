@@ -79,9 +79,11 @@ fn the_report_lists_each_risk_with_its_cost() {
     assert_eq!(risk["name"], "corrupt");
     let fired = risk["fired"].as_f64().expect("fired");
     assert!((fired - 0.3).abs() < 0.03, "fired {fired}");
-    // The fallback adds 2h in 30% of trials: the P90 cost is most of those 2h.
+    // The fallback adds 2h in 30% of trials: the P90 cost is a large part of those 2h, and
+    // never more. Its value is about 1 h (3,599 s on 10,000 paired trials, interval 3,359 to
+    // 3,838 s), so the bound sits well below it: 4,000 trials put it within about ±400 s.
     let p90 = risk["cost_p90_seconds"].as_f64().expect("cost");
-    assert!(p90 > 3600.0 && p90 <= 7200.0 + 1.0, "cost at P90 {p90}");
+    assert!(p90 > 2400.0 && p90 <= 7200.0 + 1.0, "cost at P90 {p90}");
     assert_eq!(risk["data_loss_seconds"], 86400.0);
     assert!(j["factors"][0]["cost_p90_seconds"].as_f64().expect("cost") > 0.0);
     let mob = j["mobilisation"]["cost_mean_seconds"]
