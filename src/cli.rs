@@ -27,9 +27,10 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Simulate, then write a management report: HTML, Markdown, JSON and charts (SVG, PNG).
     Report(ReportArgs),
-    /// Try staffing options (groups and people per team) and find the cheapest that meets the objective.
+    /// Try staffing options (groups, people per group, rotas, groups on call) and find the cheapest that meets the objective.
     Staff(StaffArgs),
-    /// Compare scenarios and dispatch policies side by side, with the same random draws.
+    /// Compare two versions of a plan, scenarios and dispatch policies side by side, with the
+    /// same random draws.
     Compare(CompareArgs),
     /// Print the game-day run sheet: who does what, in which order, and when.
     Runsheet(RunsheetArgs),

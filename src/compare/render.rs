@@ -40,13 +40,15 @@ fn with_interval(e: &Estimate) -> String {
 
 /// A change in a share, in percentage points, with its interval.
 fn share_change(e: &Estimate) -> String {
-    let pp = |x: f64| format!("{:+.1}", 100.0 * x);
-    if e.low == e.high {
-        return if e.value == 0.0 {
-            "same".to_string()
-        } else {
-            format!("{} pp", pp(e.value))
-        };
+    let pp = |x: f64| {
+        let r = (1000.0 * x).round() / 10.0;
+        format!("{:+.1}", if r == 0.0 { 0.0 } else { r })
+    };
+    if e.low == e.high && e.value == 0.0 {
+        return "same".to_string();
+    }
+    if pp(e.low) == pp(e.high) {
+        return format!("{} pp", pp(e.value));
     }
     format!("{} pp [{}, {}]", pp(e.value), pp(e.low), pp(e.high))
 }

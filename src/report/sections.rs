@@ -282,8 +282,13 @@ pub fn staffing(r: &SimReport) -> Option<Table> {
                 row.push(s.probability_met_change.map_or_else(
                     || "-".to_string(),
                     |m| {
-                        let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
-                        if (m.high - m.low).abs() < 1e-12 {
+                        // Percentage points to one decimal, never "-0.0"; the interval only
+                        // when it shows at that precision.
+                        let pp = |x: f64| {
+                            let r = (1000.0 * x).round() / 10.0;
+                            format!("{:+.1} pp", if r == 0.0 { 0.0 } else { r })
+                        };
+                        if pp(m.low) == pp(m.high) {
                             pp(m.value)
                         } else {
                             format!("{} ({} to {})", pp(m.value), pp(m.low), pp(m.high))
