@@ -13,6 +13,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod compare;
 pub mod dist;
+mod dist_tail;
 pub mod duration;
 pub mod fit;
 pub mod gate;
