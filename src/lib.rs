@@ -27,6 +27,7 @@ pub mod sim;
 pub mod staff;
 pub mod stats;
 pub mod text;
+pub mod track;
 
 /// Documented process exit codes of the `rtosim` binary.
 pub mod exit {

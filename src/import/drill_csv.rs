@@ -87,6 +87,17 @@ struct Zero {
 /// Reads a drill log. `file` names it in errors and in each observation's `source`. On failure
 /// every bad line is in the error, with the observations of the sound ones.
 pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
+    parse_with(text, file, false)
+}
+
+/// Reads the scribe's log of a game day in progress: as [`parse`], but a line with a start and
+/// an empty `ended` is a step still running, returned in [`Imported::running`] (not an
+/// observation: its time is not known yet).
+pub fn parse_live(text: &str, file: &str) -> Result<Imported, ImportErrors> {
+    parse_with(text, file, true)
+}
+
+fn parse_with(text: &str, file: &str, live: bool) -> Result<Imported, ImportErrors> {
     let mut records = Records::new(text).with_comments();
     let mut fields = Vec::new();
     let header_line = match records.next_into(&mut fields) {
@@ -123,8 +134,10 @@ pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
             line,
             last,
             &mut out.warnings,
+            live,
         ) {
             Ok(None) => {}
+            Ok(Some((o, _))) if o.ended.is_none() && o.started.is_some() => out.running.push(o),
             Ok(Some((mut o, zero))) => {
                 if let (Some(t0), Some(t1)) = (o.started, o.ended) {
                     let key = (o.step.clone(), t0, t1, o.drill.clone().unwrap_or_default());
@@ -166,7 +179,7 @@ pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
             unreadable_steps: unreadable,
         });
     }
-    if out.observations.is_empty() {
+    if out.observations.is_empty() && out.running.is_empty() {
         out.warnings
             .push(ImportWarning::at(file, None, "no observations"));
     }
@@ -241,6 +254,7 @@ fn row(
     line: u64,
     last: bool,
     warnings: &mut Vec<ImportWarning>,
+    live: bool,
 ) -> Result<Option<(Observation, Option<f64>)>, ImportError> {
     let err = |m: String, column: Option<usize>| {
         let e = ImportError::at(file, Some(line), m);
@@ -349,6 +363,13 @@ fn row(
                 .with_hint("write a time such as \"20m\" or \"1h05m\", or a number of seconds")
         })?;
         resolution = duration_resolution(duration);
+    } else if live && !started.is_empty() && layout.ended.is_some() && outcome != Outcome::Failed {
+        // Still running: the start is all there is.
+        let t0 = parse_timestamp(started).map_err(|m| {
+            err(format!("step \"{step}\" started: {m}"), layout.started).with_hint(TIMESTAMP_HINT)
+        })?;
+        observation.started = Some(t0);
+        return Ok(Some((observation, None)));
     } else if started.is_empty() != ended.is_empty() {
         let (has, lacks, at) = if started.is_empty() {
             ("an end", "start", layout.started)

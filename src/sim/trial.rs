@@ -1018,7 +1018,8 @@ impl TrialState {
         // not for the time of the forecast.
         if let Some(known) = &model.known {
             let earliest = known.earliest(s);
-            if now < earliest {
+            // A fallback whose risk did not fire takes no time and waits for nothing.
+            if now < earliest && (!chaos || self.chaos.active[s]) {
                 self.heap
                     .push(Event::new(earliest, *seq, Kind::Ready, s as u32));
                 *seq += 1;
