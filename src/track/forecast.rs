@@ -261,9 +261,9 @@ pub fn forecast(
                 ("running", start, hist_q(h, 0.5), hist_q(h, 0.9))
             }
             Progress::Waiting => {
-                // A fallback whose risk does not fire takes no time: leave it out of the view.
+                // A fallback whose risk did not fire takes no time: leave it out of the view.
                 let h = &run.accum.finish[c];
-                if h.total() == 0 {
+                if h.total() == 0 || settled_off(&model, c) {
                     continue;
                 }
                 waiting += 1;
@@ -333,6 +333,16 @@ pub fn forecast(
             movement,
         },
         rtos,
+    })
+}
+
+/// Whether compiled step `c` is the fallback of a risk the log shows did not fire.
+fn settled_off(model: &Model, c: usize) -> bool {
+    model.chaos.as_ref().is_some_and(|chaos| {
+        chaos
+            .risks
+            .iter()
+            .any(|r| r.fallback == c as u32 && r.settled == Some(false))
     })
 }
 

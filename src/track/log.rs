@@ -247,7 +247,10 @@ fn dependencies(
         let (Some(start), Some((file, o))) = (progress[s].start(), line_of[s]) else {
             continue;
         };
-        for &d in step.after.iter().filter(|&&d| needed[d]) {
+        // A fallback that has not run is a risk that has not fired: nothing waits for it.
+        let waits_for =
+            |d: usize| needed[d] && !(progress[d] == Progress::Waiting && is_fallback(plan, d));
+        for &d in step.after.iter().filter(|&&d| waits_for(d)) {
             let dep = &plan.steps[d].id;
             let dep_finish = finish_of(&progress[d]);
             if let Progress::Done { finish, .. } = progress[s] {
@@ -256,15 +259,17 @@ fn dependencies(
                         located(
                             file,
                             o,
-                            format!(
-                                "step \"{}\" finished before \"{dep}\", which it depends on, {}",
-                                step.id,
-                                if dep_finish.is_finite() {
-                                    "finished"
-                                } else {
-                                    "has finished (the log has no end for it)"
-                                }
-                            ),
+                            if dep_finish.is_finite() {
+                                format!(
+                                    "step \"{}\" finished before \"{dep}\", which it depends on",
+                                    step.id
+                                )
+                            } else {
+                                format!(
+                                    "step \"{}\" finished but \"{dep}\", which it depends on, has not",
+                                    step.id
+                                )
+                            },
                         )
                         .with_hint("check the times in the log, or the step's `after` in the plan"),
                     );
