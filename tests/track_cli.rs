@@ -18,8 +18,8 @@ use common::{rtosim, stderr, stdout};
 use serde_json::Value;
 
 const PLAN: &str = "scenarios/aws-account-rebuild.toml";
-const LIVE: &str = "scenarios/drills/game-day-live.csv";
-const FULL: &str = "scenarios/drills/game-day-2026-11.csv";
+const LIVE: &str = "scenarios/drills/live/game-day-live.csv";
+const FULL: &str = "scenarios/drills/live/game-day-2026-11.csv";
 /// The bundled game day ran from 08:15 to 22:59.
 const ACTUAL_RTO: f64 = (14.0 * 60.0 + 44.0) * 60.0;
 
@@ -206,15 +206,14 @@ fn track_log(log: &str) -> std::process::Output {
     std::fs::write(&plan, SMALL).unwrap();
     let path = dir.path().join("log.csv");
     std::fs::write(&path, log).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rtosim"))
+    Command::new(env!("CARGO_BIN_EXE_rtosim"))
         .arg("track")
         .arg(&plan)
         .arg("--log")
         .arg(&path)
         .args(["--trials", "100", "--now", "2024-03-02T12:00:00Z"])
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn bad(log: &str, expected: &str) {
@@ -344,4 +343,28 @@ fn the_html_page_shows_the_forecast_and_renders_in_a_browser() {
         .collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains(clock));
+}
+
+#[test]
+fn calibrate_reads_the_same_scribe_log() {
+    let out = rtosim(&[
+        "calibrate",
+        PLAN,
+        "--actual",
+        FULL,
+        "--trials",
+        "500",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["drills"][0]["actual_rto_seconds"], ACTUAL_RTO);
+    // Mid-day, the running steps are skipped with a warning, not an error.
+    let out = rtosim(&["calibrate", PLAN, "--actual", LIVE, "--trials", "500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "game-day-live.csv:15: step \"orders-db-snapshot-copy\" has a start but no end"
+        )
+    );
 }

@@ -76,6 +76,8 @@ struct Layout {
     outcome: Option<usize>,
     drill: Option<usize>,
     source: Option<usize>,
+    /// Whether a start without an end is a step still running (see [`parse_live`]).
+    live: bool,
 }
 
 /// An attempt written as 0 s: its line and the resolution it was written in.
@@ -110,7 +112,8 @@ fn parse_with(text: &str, file: &str, live: bool) -> Result<Imported, ImportErro
         Ok(Some(line)) => line,
     };
     let mut out = Imported::default();
-    let layout = layout(&records, &fields, file, header_line, &mut out.warnings)?;
+    let mut layout = layout(&records, &fields, file, header_line, &mut out.warnings)?;
+    layout.live = live;
     let mut errors: Vec<ImportError> = Vec::new();
     let mut seen: HashMap<(String, jiff::Timestamp, jiff::Timestamp, String), u64> = HashMap::new();
     let mut zeros: Vec<Zero> = Vec::new();
@@ -134,7 +137,6 @@ fn parse_with(text: &str, file: &str, live: bool) -> Result<Imported, ImportErro
             line,
             last,
             &mut out.warnings,
-            live,
         ) {
             Ok(None) => {}
             Ok(Some((o, _))) if o.ended.is_none() && o.started.is_some() => out.running.push(o),
@@ -241,6 +243,7 @@ fn layout(
         drill: col(Column::Drill),
         source: col(Column::Source),
         columns,
+        live: false,
     })
 }
 
@@ -254,7 +257,6 @@ fn row(
     line: u64,
     last: bool,
     warnings: &mut Vec<ImportWarning>,
-    live: bool,
 ) -> Result<Option<(Observation, Option<f64>)>, ImportError> {
     let err = |m: String, column: Option<usize>| {
         let e = ImportError::at(file, Some(line), m);
@@ -363,7 +365,11 @@ fn row(
                 .with_hint("write a time such as \"20m\" or \"1h05m\", or a number of seconds")
         })?;
         resolution = duration_resolution(duration);
-    } else if live && !started.is_empty() && layout.ended.is_some() && outcome != Outcome::Failed {
+    } else if layout.live
+        && !started.is_empty()
+        && layout.ended.is_some()
+        && outcome != Outcome::Failed
+    {
         // Still running: the start is all there is.
         let t0 = parse_timestamp(started).map_err(|m| {
             err(format!("step \"{step}\" started: {m}"), layout.started).with_hint(TIMESTAMP_HINT)
