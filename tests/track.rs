@@ -105,6 +105,7 @@ fn a_chain_whose_first_step_finished_at_a_gives_a_plus_the_second() {
     let a = 2.5 * H;
     let done = Progress::Done {
         start: 0.0,
+        attempt_start: 0.0,
         finish: a,
         failures: 0,
     };
@@ -165,4 +166,30 @@ fn a_conditioned_forecast_is_the_same_on_any_number_of_threads() {
     let two = forecast(&p, &progress, 2.0 * H, 2_000, 2);
     assert_eq!(one, two);
     assert!(one.iter().all(|&r| r >= 2.5 * H));
+}
+
+#[test]
+fn a_running_step_keeps_its_failed_attempts_and_may_fail_again() {
+    // Fixed 1h attempts that all but always fail (p = 1 - 1e-10), at most twice. Two failures logged, the third attempt
+    // started at 2h: it cannot fail, so at now = 2.5h it ends at exactly 3h.
+    let p =
+        plan("[[step]]\nid = \"a\"\nduration = \"1h\"\nretry = { p = 0.9999999999, max = 2 }\n");
+    let third = Progress::Running {
+        start: 0.0,
+        attempt_start: 2.0 * H,
+        failures: 2,
+    };
+    let rtos = forecast(&p, &[third], 2.5 * H, 200, 1);
+    assert!(rtos.iter().all(|&r| r == 3.0 * H), "{:?}", &rtos[..3]);
+    // One failure logged: the attempt running since 2h fails at a uniform point of what is
+    // left of it (2.5h to 3h), then a last attempt of 1h: RTO uniform on [3.5h, 4h].
+    let second = Progress::Running {
+        start: 0.0,
+        attempt_start: 2.0 * H,
+        failures: 1,
+    };
+    let rtos = forecast(&p, &[second], 2.5 * H, 20_000, 1);
+    assert!(rtos.iter().all(|&r| (3.5 * H..=4.0 * H).contains(&r)));
+    let (m, se) = mean_se(&rtos);
+    assert!((m - 3.75 * H).abs() < 4.0 * se, "{m} ± {se}");
 }

@@ -34,6 +34,8 @@ pub enum Progress {
     Done {
         /// When its first attempt started.
         start: f64,
+        /// When its final, successful attempt started.
+        attempt_start: f64,
         /// When it finished.
         finish: f64,
         /// Failed attempts.
@@ -80,10 +82,15 @@ impl Known {
         let (finish, hands_end, failures) = match self.progress[s] {
             Progress::Waiting => return None,
             Progress::Done {
-                start,
+                attempt_start,
                 finish,
                 failures,
-            } => (finish, start + hands_of(step, finish - start), failures),
+                ..
+            } => (
+                finish,
+                attempt_start + hands_of(step, finish - attempt_start),
+                failures,
+            ),
             Progress::Running {
                 attempt_start,
                 failures,

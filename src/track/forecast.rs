@@ -71,7 +71,7 @@ pub struct Overdue {
 pub struct Outside {
     /// The step id.
     pub step: String,
-    /// Its logged time (final attempt and failed ones), in seconds.
+    /// Its final attempt's logged time, in seconds.
     pub actual_seconds: f64,
     /// The 10th percentile of one attempt.
     pub p10_seconds: f64,
@@ -224,9 +224,15 @@ pub fn forecast(
         let hist_q =
             |h: &crate::stats::histogram::LogHistogram, q: f64| h.quantile(q).unwrap_or(0.0);
         let (state, start, fin, fin90) = match model_progress(&model, c) {
-            Progress::Done { start, finish, .. } => {
+            Progress::Done {
+                start,
+                attempt_start,
+                finish,
+                ..
+            } => {
                 done += 1;
-                let actual = finish - start;
+                // The final attempt against the distribution of one attempt.
+                let actual = finish - attempt_start;
                 let (p10, p90) = (attempt(0.1), attempt(0.9));
                 // Beyond the minute a scribe's clock is read to.
                 if actual < p10 - OUTSIDE_TOLERANCE || actual > p90 + OUTSIDE_TOLERANCE {

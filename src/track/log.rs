@@ -177,6 +177,7 @@ pub fn facts(
             }
             Progress::Done {
                 start: secs(first.start),
+                attempt_start: secs(attempts[i].start),
                 finish: secs(attempts[i].end.unwrap_or(attempts[i].start)),
                 failures: failed_before(i),
             }
