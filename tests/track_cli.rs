@@ -368,3 +368,48 @@ fn calibrate_reads_the_same_scribe_log() {
         )
     );
 }
+
+#[test]
+fn machine_logs_and_the_scribe_log_mix() {
+    // vpc from its `terraform apply -json` log (07:12:06 to 07:12:23 UTC), subnets from the
+    // scribe, running since 07:14:44.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[[step]]\nid = \"vpc\"\nduration = \"1m\"\n\
+         [[step]]\nid = \"subnets\"\nafter = [\"vpc\"]\nduration = { dist = \"uniform\", min = \"2m\", max = \"6m\" }\n",
+    )
+    .unwrap();
+    let scribe = dir.path().join("scribe.csv");
+    std::fs::write(
+        &scribe,
+        "step,started,ended\nsubnets,2025-06-21T07:14:44Z,\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rtosim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("track")
+        .arg(&plan)
+        .args(["--log", "scenarios/drills/terraform/vpc.log", "--log"])
+        .arg(&scribe)
+        .args([
+            "--now",
+            "2025-06-21T07:16:44Z",
+            "--trials",
+            "2000",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (v["done"].as_u64(), v["running"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(v["started"], "2025-06-21T07:12:07Z");
+    // subnets has run 2m of uniform(2m, 6m): what is left is uniform on (0, 4m).
+    let remaining = v["finish"][0]["remaining_seconds"].as_f64().unwrap();
+    assert!((remaining - 120.0).abs() < 10.0, "{remaining}");
+}

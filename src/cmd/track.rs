@@ -244,12 +244,17 @@ enum Kind {
     Terragrunt,
 }
 
-/// What a log is, from its first characters: JSON lines with `@level` are Terraform's, a JSON
-/// array or a `Name,Started,...` header Terragrunt's report, anything else the scribe's CSV.
+/// What a log is, from its first lines: JSON lines with `@level` are Terraform's (after the
+/// plain lines Terraform may print first), a JSON array or a `Name,Started,...` header
+/// Terragrunt's report, anything else the scribe's CSV.
 fn kind(text: &str) -> Kind {
     let head = text.trim_start();
     let first_line = head.lines().next().unwrap_or("");
-    if head.starts_with('{') && first_line.contains("\"@level\"") {
+    let terraform = head
+        .lines()
+        .take(5)
+        .any(|l| l.trim_start().starts_with('{') && l.contains("\"@level\""));
+    if terraform {
         Kind::Terraform
     } else if head.starts_with('[')
         || first_line
