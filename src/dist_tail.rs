@@ -72,19 +72,14 @@ impl Dist {
                 // S(x) = exp(-(x/scale)^k): solve S(x) = u S(e).
                 scale * ((elapsed / scale).powf(*shape) - u.ln()).powf(1.0 / shape)
             }
-            Dist::LogNormal { mu, sigma } => {
-                // Through the survival function: Phi(-z) = u Phi(-z_e).
-                let z_e = (elapsed.ln() - mu) / sigma;
-                let z = -normal_quantile(u * normal_cdf(-z_e));
-                (mu + sigma * z.max(z_e)).exp()
-            }
+            Dist::LogNormal { .. } | Dist::Gamma { .. } => self.deep_tail(elapsed, u),
             Dist::LogStudentT { mu, scale, df, .. } if elapsed >= self.max() => {
                 // The tail the kept mass cuts off: the Student-t itself above the elapsed time.
                 let t_e = (elapsed.ln() - mu) / scale;
                 match StudentsT::new(0.0, 1.0, *df) {
                     Ok(t) => {
                         let q = -t.inverse_cdf((u * t.cdf(-t_e)).max(f64::MIN_POSITIVE));
-                        (mu + scale * q.max(t_e)).exp()
+                        finite_or((mu + scale * q.max(t_e)).exp(), elapsed)
                     }
                     Err(_) => elapsed,
                 }
@@ -93,6 +88,43 @@ impl Dist {
                 let f = self.cdf(elapsed);
                 self.quantile(1.0 - u * (1.0 - f)).max(elapsed)
             }
+        }
+    }
+
+    /// The value above `elapsed` whose share of the mass above `elapsed` is `u`, for the two
+    /// unbounded families whose survival function underflows far in the tail: there the tail's
+    /// asymptotic form takes over, so the answer stays finite and above `elapsed`.
+    ///
+    /// - lognormal: `Phi(-z) = u Phi(-z_e)` through the survival function, and past
+    ///   `Phi(-z_e) = 0` in double precision Mills' ratio, `z = z_e - ln(u) / z_e`;
+    /// - gamma: inversion, and where `1 - F(e)` rounds to zero the exponential tail of scale
+    ///   `theta` a gamma has far out, `e - theta ln(u)`.
+    fn deep_tail(&self, elapsed: f64, u: f64) -> f64 {
+        match self {
+            Dist::LogNormal { mu, sigma } => {
+                let z_e = (elapsed.ln() - mu) / sigma;
+                let survival = normal_cdf(-z_e);
+                let z = if survival > 1e-300 {
+                    -normal_quantile(u * survival)
+                } else {
+                    z_e - u.ln() / z_e
+                };
+                finite_or((mu + sigma * z.max(z_e)).exp(), elapsed)
+            }
+            Dist::Gamma { scale, .. } => {
+                let left = 1.0 - self.cdf(elapsed);
+                let value = if left > 1e-12 {
+                    self.quantile(1.0 - u * left)
+                } else {
+                    f64::INFINITY
+                };
+                if value.is_finite() {
+                    value.max(elapsed)
+                } else {
+                    elapsed - scale * u.ln()
+                }
+            }
+            _ => elapsed,
         }
     }
 
@@ -143,11 +175,29 @@ impl Dist {
                 let t_e = (elapsed.ln() - mu) / scale;
                 StudentsT::new(0.0, 1.0, *df).map_or(elapsed, |t| {
                     let q = t.inverse_cdf((1.0 - (1.0 - p) * t.cdf(-t_e)).min(1.0 - 1e-16));
-                    (mu + scale * q.max(t_e)).exp()
+                    finite_or((mu + scale * q.max(t_e)).exp(), elapsed)
                 })
             }
-            _ => dist.quantile(target).max(elapsed),
+            Dist::LogNormal { .. } | Dist::Gamma { .. } => {
+                dist.deep_tail(elapsed, (1.0 - p).max(f64::MIN_POSITIVE))
+            }
+            // Closed forms, which hold however far out `elapsed` is.
+            Dist::Exponential { mean } => elapsed - mean * (1.0 - p).max(f64::MIN_POSITIVE).ln(),
+            Dist::Weibull { shape, scale } => {
+                let u = (1.0 - p).max(f64::MIN_POSITIVE);
+                scale * ((elapsed / scale).powf(*shape) - u.ln()).powf(1.0 / shape)
+            }
+            _ => finite_or(dist.quantile(target), elapsed),
         }
+    }
+}
+
+/// `value`, or `fallback` when it overflowed (a log-t's tail far past any plausible time).
+fn finite_or(value: f64, fallback: f64) -> f64 {
+    if value.is_finite() {
+        value.max(fallback)
+    } else {
+        fallback
     }
 }
 
@@ -213,7 +263,7 @@ mod tests {
             Dist::log_student_t(1.5, 0.4, 4.0),
         ];
         for d in &families {
-            for e in [0.0, 3.0, 8.0, 50.0] {
+            for e in [0.0, 3.0, 8.0, 50.0, 500.0, 1e9] {
                 for a in draws(d, e, 200) {
                     assert!(a.value >= e && a.value.is_finite(), "{d:?} at {e}: {a:?}");
                 }
