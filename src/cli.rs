@@ -36,6 +36,8 @@ pub enum Command {
     Runsheet(RunsheetArgs),
     /// After a game day: where each drill's actual RTO and step times fell in the forecast.
     Calibrate(CalibrateArgs),
+    /// During a game day: re-forecast the finish from the logs of what has happened so far.
+    Track(TrackArgs),
     /// Turn Terraform and Terragrunt logs into recorded timings, or a graph into a plan skeleton.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -56,6 +58,44 @@ pub struct CalibrateArgs {
     /// Print the report as JSON (times in seconds) instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Options of `track`: 20,000 trials by default, so that a forecast of the bundled plan takes
+/// about 0.25 s and `--follow` keeps up with the room.
+#[derive(Debug, Args)]
+#[command(mut_arg("trials", |a| a.default_value("20000")))]
+pub struct TrackArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Logs of the recovery so far, in any mix: the scribe's CSV (step,started[,ended][,outcome];
+    /// an empty ended is a step still running, outcome failed a failed attempt), `terraform
+    /// apply -json` logs (the step is the file name without extension) and Terragrunt run
+    /// reports.
+    #[arg(long, required = true, num_args = 1.., value_name = "LOG")]
+    pub log: Vec<PathBuf>,
+    /// When the recovery began, RFC 3339 [default: the first event of the logs]. Shifts and
+    /// working hours count from it.
+    #[arg(long, value_name = "TIME")]
+    pub started: Option<String>,
+    /// The time of the forecast, RFC 3339, or "last" for the last event of the logs (to
+    /// replay a log) [default: the clock, or the last event when every step has finished].
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Re-read the logs when they change and forecast again (redrawn on a terminal, else one
+    /// forecast appended per change); stops when every step has finished.
+    #[arg(long)]
+    pub follow: bool,
+    /// Also write a self-contained page (S-curve and Gantt) for the screen in the room;
+    /// rewritten atomically on every forecast, and reloading itself while --follow runs.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print the forecast as JSON (times in seconds; one line per forecast with --follow).
+    #[arg(long)]
+    pub json: bool,
+    /// Simulation options of the forecast (--starts does not apply: the recovery started at
+    /// --started).
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// What `import` reads.

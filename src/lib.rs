@@ -13,6 +13,7 @@ pub mod calibrate;
 pub mod chart;
 pub mod compare;
 pub mod dist;
+mod dist_tail;
 pub mod duration;
 pub mod fit;
 pub mod gate;
@@ -26,6 +27,7 @@ pub mod sim;
 pub mod staff;
 pub mod stats;
 pub mod text;
+pub mod track;
 
 /// Documented process exit codes of the `rtosim` binary.
 pub mod exit {

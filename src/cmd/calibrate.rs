@@ -40,7 +40,8 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         let text = rtosim::input::read_text(path, rtosim::input::LOG_LIMIT)
             .map_err(|e| InputError(e.to_string()))?;
         // Every bad line of every file, and every unknown step, is reported at once.
-        let imported = match drill_csv::parse(&text, &name) {
+        // The scribe's log of `track` reads as it is: a step still running has no time yet.
+        let imported = match drill_csv::parse_live(&text, &name) {
             Ok(imported) => imported,
             Err(bad) => {
                 errors.push(bad.render("error: "));
@@ -49,6 +50,13 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         };
         for w in &imported.warnings {
             eprintln!("warning: {w}");
+        }
+        for o in &imported.running {
+            let line = o.step_at.map_or(String::new(), |p| format!(":{}", p.line));
+            eprintln!(
+                "warning: {name}{line}: step \"{}\" has a start but no end (still running when the log was written); not a timing, skipped",
+                o.step
+            );
         }
         let unknown = unknown_steps(plan, &name, &imported.observations);
         errors.extend(unknown.iter().map(ToString::to_string));

@@ -16,6 +16,7 @@ mod report;
 mod runsheet;
 mod simulate;
 mod staff;
+mod track;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -47,6 +48,7 @@ pub(crate) fn run(command: Command) -> Result<i32> {
         Command::Runsheet(args) => runsheet::run(&args),
         Command::Import(cmd) => import::run(cmd),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Track(args) => track::run(&args),
     }
 }
 

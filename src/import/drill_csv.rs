@@ -76,6 +76,8 @@ struct Layout {
     outcome: Option<usize>,
     drill: Option<usize>,
     source: Option<usize>,
+    /// Whether a start without an end is a step still running (see [`parse_live`]).
+    live: bool,
 }
 
 /// An attempt written as 0 s: its line and the resolution it was written in.
@@ -87,6 +89,17 @@ struct Zero {
 /// Reads a drill log. `file` names it in errors and in each observation's `source`. On failure
 /// every bad line is in the error, with the observations of the sound ones.
 pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
+    parse_with(text, file, false)
+}
+
+/// Reads the scribe's log of a game day in progress: as [`parse`], but a line with a start and
+/// an empty `ended` is a step still running, returned in [`Imported::running`] (not an
+/// observation: its time is not known yet).
+pub fn parse_live(text: &str, file: &str) -> Result<Imported, ImportErrors> {
+    parse_with(text, file, true)
+}
+
+fn parse_with(text: &str, file: &str, live: bool) -> Result<Imported, ImportErrors> {
     let mut records = Records::new(text).with_comments();
     let mut fields = Vec::new();
     let header_line = match records.next_into(&mut fields) {
@@ -99,7 +112,8 @@ pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
         Ok(Some(line)) => line,
     };
     let mut out = Imported::default();
-    let layout = layout(&records, &fields, file, header_line, &mut out.warnings)?;
+    let mut layout = layout(&records, &fields, file, header_line, &mut out.warnings)?;
+    layout.live = live;
     let mut errors: Vec<ImportError> = Vec::new();
     let mut seen: HashMap<(String, jiff::Timestamp, jiff::Timestamp, String), u64> = HashMap::new();
     let mut zeros: Vec<Zero> = Vec::new();
@@ -125,6 +139,7 @@ pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
             &mut out.warnings,
         ) {
             Ok(None) => {}
+            Ok(Some((o, _))) if o.ended.is_none() && o.started.is_some() => out.running.push(o),
             Ok(Some((mut o, zero))) => {
                 if let (Some(t0), Some(t1)) = (o.started, o.ended) {
                     let key = (o.step.clone(), t0, t1, o.drill.clone().unwrap_or_default());
@@ -166,7 +181,7 @@ pub fn parse(text: &str, file: &str) -> Result<Imported, ImportErrors> {
             unreadable_steps: unreadable,
         });
     }
-    if out.observations.is_empty() {
+    if out.observations.is_empty() && out.running.is_empty() {
         out.warnings
             .push(ImportWarning::at(file, None, "no observations"));
     }
@@ -228,6 +243,7 @@ fn layout(
         drill: col(Column::Drill),
         source: col(Column::Source),
         columns,
+        live: false,
     })
 }
 
@@ -349,6 +365,17 @@ fn row(
                 .with_hint("write a time such as \"20m\" or \"1h05m\", or a number of seconds")
         })?;
         resolution = duration_resolution(duration);
+    } else if layout.live
+        && !started.is_empty()
+        && layout.ended.is_some()
+        && outcome != Outcome::Failed
+    {
+        // Still running: the start is all there is.
+        let t0 = parse_timestamp(started).map_err(|m| {
+            err(format!("step \"{step}\" started: {m}"), layout.started).with_hint(TIMESTAMP_HINT)
+        })?;
+        observation.started = Some(t0);
+        return Ok(Some((observation, None)));
     } else if started.is_empty() != ended.is_empty() {
         let (has, lacks, at) = if started.is_empty() {
             ("an end", "start", layout.started)

@@ -181,6 +181,9 @@ pub struct Imported {
     pub observations: Vec<Observation>,
     /// What was skipped.
     pub warnings: Vec<ImportWarning>,
+    /// Attempts that have started and not ended (a step still running, in the log of a game
+    /// day in progress): not observations of a duration. Only [`drill_csv::parse_live`] fills it.
+    pub running: Vec<Observation>,
 }
 
 /// The hint shown under every bad timestamp.

@@ -89,6 +89,7 @@ pub fn parse(text: &str, file: &str, drill: Option<&str>) -> Result<Imported, Im
     Ok(Imported {
         observations,
         warnings,
+        running: Vec::new(),
     })
 }
 

@@ -60,6 +60,9 @@ pub struct CRisk {
     pub hits: Vec<u32>,
     /// Recovery point lost when it fires, in seconds (0 when the plan names none).
     pub data_loss: f64,
+    /// Whether it fired, when a log of the recovery in progress shows it (see
+    /// [`super::Model::condition`]); `None` draws it.
+    pub settled: Option<bool>,
 }
 
 /// A compiled factor.
@@ -94,6 +97,9 @@ pub struct ChaosModel {
     pub by_group: Vec<bool>,
     /// The hand-off delay.
     pub handoff: Option<Dist>,
+    /// Per team: when a log of the recovery in progress shows it at work, so mobilised
+    /// (empty without a log; see [`super::Model::condition`]).
+    pub mobilised_by: Vec<f64>,
 }
 
 /// A team's rota, compiled.
@@ -148,6 +154,7 @@ impl ChaosModel {
                 },
                 hits: kept(&r.hits),
                 data_loss: r.data_loss.unwrap_or(0.0),
+                settled: None,
             })
             .collect();
         let factors = plan
@@ -201,6 +208,7 @@ impl ChaosModel {
                 .map(|t| t.shift.is_some() || (t.hours.is_some() && starts.is_some()))
                 .collect(),
             handoff: plan.handoff.clone(),
+            mobilised_by: Vec::new(),
         })
     }
 }
@@ -268,6 +276,7 @@ impl ChaosDraws {
                 }
                 None => (false, 0.0, 0.0),
             };
+            let fired = r.settled.unwrap_or(fired);
             self.fired.push(fired);
             if r.fallback != NONE && !fired {
                 self.active[r.fallback as usize] = false;
@@ -293,6 +302,10 @@ impl ChaosDraws {
                 },
                 None => 0.0,
             }));
+        // A team seen at work in the log had mobilised by then.
+        for (ready, &by) in self.team_ready.iter_mut().zip(&chaos.mobilised_by) {
+            *ready = ready.min(by);
+        }
         self.draw_groups(chaos, team_groups, stream);
         self.handoff.clear();
         if let Some(h) = &chaos.handoff {

@@ -5,12 +5,14 @@
 
 mod batch;
 pub mod chaos;
+mod known;
 mod lanes;
 mod model;
 mod ready;
 mod runner;
 mod trial;
 
+pub use known::{Known, Progress};
 pub use lanes::assign_groups;
 pub use model::{
     CStep, Model, NONE, PlainLogNormal, Policy, attempt_time, id_order, step_stream_keys,

@@ -143,6 +143,9 @@ pub struct Model {
     pub record_starts: bool,
     /// Risks, factors, mobilisation, shifts and hand-offs, when the plan has any.
     pub chaos: Option<Box<ChaosModel>>,
+    /// What is known of a recovery in progress, when trials are conditioned on a log (see
+    /// [`Model::condition`]); `None` for `simulate`.
+    pub known: Option<Box<super::known::Known>>,
 }
 
 impl Model {
@@ -269,6 +272,7 @@ impl Model {
             policy,
             record_starts: false,
             chaos: ChaosModel::compile(plan, &compiled_of, plan.starts_of(scenario)).map(Box::new),
+            known: None,
         };
         model.set_policy(policy);
         model

@@ -668,7 +668,7 @@ impl TrialState {
             self.blocked_by[s] = Blocked::No;
             if preds == 0 {
                 self.ready_at[s] = 0.0;
-                self.make_ready(model, s, 0.0, chaos);
+                self.make_ready(model, s, 0.0, chaos, &mut seq);
             }
         }
         if let Some(c) = &model.chaos {
@@ -704,7 +704,7 @@ impl TrialState {
                     }
                     Kind::Ready => {
                         self.ready_at[s] = now;
-                        self.make_ready(model, s, now, chaos);
+                        self.make_ready(model, s, now, chaos, &mut seq);
                     }
                     Kind::Duty => self.duty(model, s, &mut seq),
                     Kind::Relieve => self.relieve(model, s, now),
@@ -748,7 +748,7 @@ impl TrialState {
                             if self.remaining[q] == 0 {
                                 self.ready_at[q] = now;
                                 self.last_dep[q] = e.step();
-                                self.make_ready(model, q, now, chaos);
+                                self.make_ready(model, q, now, chaos, &mut seq);
                             }
                         }
                     }
@@ -1013,7 +1013,19 @@ impl TrialState {
     /// Step `s` is ready at `now`. Until the dispatcher looks at it, it counts as waiting for
     /// its team (if it has one): a list is not looked at while its team has no free group.
     #[inline]
-    fn make_ready(&mut self, model: &Model, s: usize, now: f64, chaos: bool) {
+    fn make_ready(&mut self, model: &Model, s: usize, now: f64, chaos: bool, seq: &mut u32) {
+        // Conditioned on a log: a step that started waits for its logged start, one that has
+        // not for the time of the forecast.
+        if let Some(known) = &model.known {
+            let earliest = known.earliest(s);
+            // A fallback whose risk did not fire takes no time and waits for nothing.
+            if now < earliest && (!chaos || self.chaos.active[s]) {
+                self.heap
+                    .push(Event::new(earliest, *seq, Kind::Ready, s as u32));
+                *seq += 1;
+                return;
+            }
+        }
         let list = self.list_of(model, s, chaos);
         self.blocked_since[s] = now;
         self.blocked_by[s] = if list == self.ready.teamless() {
@@ -1172,11 +1184,18 @@ impl TrialState {
         sampler: &mut S,
         seq: &mut u32,
     ) {
-        let mut t = sampler.time(chosen);
+        // Conditioned on a log, a started step keeps its logged times (its chaos is in them).
+        let known = model
+            .known
+            .as_deref()
+            .and_then(|k| k.timing(s, chosen, now, sampler));
+        let mut t = known.unwrap_or_else(|| sampler.time(chosen));
         let mut team = chosen.team;
         let mut by_group = false;
         if let Some(c) = &model.chaos {
-            t = self.chaos.apply(s, t, team != NONE);
+            if known.is_none() {
+                t = self.chaos.apply(s, t, team != NONE);
+            }
             if !self.chaos.active[s] {
                 team = NONE;
             }
@@ -1269,7 +1288,7 @@ impl TrialState {
             *seq += 1;
         } else {
             self.ready_at[q] = now;
-            self.make_ready(model, q, now, true);
+            self.make_ready(model, q, now, true, seq);
         }
     }
 
