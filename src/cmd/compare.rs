@@ -68,7 +68,12 @@ pub(super) fn run(args: &CompareArgs) -> Result<i32> {
     if let Some(path) = &args.chart {
         Outputs::new(&files_read)
             .stdout_carries("the comparison")
-            .write_file(path, compare::s_curve_svg(&report).as_bytes())?;
+            .write_file(
+                path,
+                compare::s_curve_svg(&report)
+                    .map_err(|e| anyhow::anyhow!("cannot draw the S-curve chart: {e}"))?
+                    .as_bytes(),
+            )?;
     }
     if args.json {
         emit(&compare::render_json(&report))?;

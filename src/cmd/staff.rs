@@ -26,7 +26,12 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     if let Some(path) = &args.chart {
         Outputs::new(&loaded.files_read)
             .stdout_carries("the staffing table")
-            .write_file(path, staff::staffing_chart_svg(&report).as_bytes())?;
+            .write_file(
+                path,
+                staff::staffing_chart_svg(&report)
+                    .map_err(|e| anyhow::anyhow!("cannot draw the staffing chart: {e}"))?
+                    .as_bytes(),
+            )?;
     }
     if args.json {
         emit(&staff::render_json(&report))?;

@@ -6,9 +6,9 @@
 use plotters::prelude::*;
 
 use super::run::CompareReport;
-use crate::chart::lines::svg_line_chart;
+use crate::chart::lines::{series_colours, svg_line_chart, theme_mesh};
+use crate::chart::theme::OBJECTIVE;
 use crate::duration::hours;
-use crate::staff::{CHART_SIZE, PALETTE, fallback_svg};
 
 /// One variant's curve.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,27 +61,23 @@ pub fn render_s_curves(spec: &SCurveChart) -> Result<String, String> {
         .filter(|x| x.is_finite())
         .fold(0.0, f64::max);
     let x_max = if x_max > 0.0 { x_max * 1.05 } else { 1.0 };
+    let palette = series_colours(spec.curves.len());
     svg_line_chart(
-        CHART_SIZE,
         &spec.title,
         0.0..x_max,
         0.0..1.0,
         |chart| {
-            chart
-                .configure_mesh()
-                .x_desc("RTO (hours)")
-                .y_desc("recoveries finished")
-                .light_line_style(WHITE.mix(0.0))
-                .bold_line_style(BLACK.mix(0.12))
-                .label_style(("sans-serif", 13))
-                .axis_desc_style(("sans-serif", 14))
-                .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-                .draw()
-                .map_err(|e| e.to_string())
+            theme_mesh(
+                chart,
+                "RTO (hours)",
+                "recoveries finished",
+                None,
+                &|x| crate::chart::theme::hours_tick(*x),
+                &|y| format!("{:.0}%", y * 100.0),
+            )
         },
         |chart| {
-            for (i, c) in spec.curves.iter().enumerate() {
-                let color = PALETTE[i % PALETTE.len()];
+            for (c, &color) in spec.curves.iter().zip(&palette) {
                 chart
                     .draw_series(LineSeries::new(
                         c.points.iter().copied(),
@@ -94,20 +90,23 @@ pub fn render_s_curves(spec: &SCurveChart) -> Result<String, String> {
                     });
             }
             if let Some(t) = spec.target_hours {
-                let red = RGBColor(200, 0, 0);
                 chart
-                    .draw_series(LineSeries::new([(t, 0.0), (t, 1.0)], red.stroke_width(1)))
+                    .draw_series(LineSeries::new(
+                        [(t, 0.0), (t, 1.0)],
+                        OBJECTIVE.stroke_width(2),
+                    ))
                     .map_err(|e| e.to_string())?
                     .label("objective")
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], OBJECTIVE.stroke_width(2))
+                    });
             }
             Ok(())
         },
     )
 }
 
-/// The S-curves of a comparison as an SVG document.
-pub fn s_curve_svg(report: &CompareReport) -> String {
+/// The S-curves of a comparison as an SVG document; why not, when it cannot be drawn.
+pub fn s_curve_svg(report: &CompareReport) -> Result<String, String> {
     render_s_curves(&s_curve_spec(report))
-        .unwrap_or_else(|e| fallback_svg(&format!("chart unavailable: {e}")))
 }

@@ -9,23 +9,9 @@ use plotters::prelude::*;
 
 use super::grid::DimKind;
 use super::report::{OptionReport, StaffReport, SweptDim};
-use crate::chart::lines::svg_line_chart;
+use crate::chart::lines::{series_colours, svg_line_chart, theme_mesh};
+use crate::chart::theme::{INK, OBJECTIVE};
 use crate::duration::hours;
-
-/// Line colours: the Okabe-Ito palette, distinguishable with colour-blindness.
-pub(crate) const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 0, 0),
-    RGBColor(240, 228, 66),
-];
-
-/// Chart size in pixels.
-pub(crate) const SIZE: (u32, u32) = (900, 540);
 
 /// One point of a line: an option, in hours.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -229,30 +215,24 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
         .fold(0.0, f64::max);
     let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
 
+    let palette = series_colours(spec.lines.len());
     svg_line_chart(
-        SIZE,
         &spec.title,
         x_min..x_max,
         0.0..y_max,
         |chart| {
             let ticks = ((x_max - x_min).round() as usize + 1).min(40);
-            chart
-                .configure_mesh()
-                .x_desc(spec.x_label.as_str())
-                .y_desc("RTO in hours (band from P50, dashed, to P90, solid)")
-                .light_line_style(WHITE.mix(0.0))
-                .bold_line_style(BLACK.mix(0.12))
-                .label_style(("sans-serif", 13))
-                .axis_desc_style(("sans-serif", 14))
-                .x_labels(ticks)
-                .x_label_formatter(&whole)
-                .y_label_formatter(&|y| format!("{y:.0}"))
-                .draw()
-                .map_err(|e| e.to_string())
+            theme_mesh(
+                chart,
+                spec.x_label.as_str(),
+                "RTO in hours (band from P50, dashed, to P90, solid)",
+                Some(ticks),
+                &whole,
+                &|y| format!("{y:.0}"),
+            )
         },
         |chart| {
-            for (i, line) in spec.lines.iter().enumerate() {
-                let color = PALETTE[i % PALETTE.len()];
+            for (line, &color) in spec.lines.iter().zip(&palette) {
                 let mut band: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x, p.p90)).collect();
                 band.extend(line.points.iter().rev().map(|p| (p.x, p.p50)));
                 chart
@@ -296,12 +276,12 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
                 chart
                     .draw_series(LineSeries::new(
                         [(x_min, t), (x_max, t)],
-                        RGBColor(200, 0, 0).stroke_width(1),
+                        OBJECTIVE.stroke_width(2),
                     ))
                     .map_err(|e| e.to_string())?
                     .label("objective")
                     .legend(|(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(200, 0, 0))
+                        PathElement::new(vec![(x, y), (x + 20, y)], OBJECTIVE.stroke_width(2))
                     });
             }
             if let Some(m) = spec.marked {
@@ -309,33 +289,21 @@ pub fn render_staffing_chart(spec: &StaffChart) -> Result<String, String> {
                     .draw_series(std::iter::once(Circle::new(
                         (m.x, m.p90),
                         8,
-                        BLACK.stroke_width(2),
+                        INK.stroke_width(2),
                     )))
                     .map_err(|e| e.to_string())?
                     .label(format!("recommended: option #{}", m.option))
-                    .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.stroke_width(2)));
+                    .legend(|(x, y)| Circle::new((x + 10, y), 5, INK.stroke_width(2)));
             }
             Ok(())
         },
     )
 }
 
-/// The staffing chart of a sweep as an SVG document, ready to embed in a report.
-pub fn staffing_chart_svg(report: &StaffReport) -> String {
-    let spec = staffing_chart_spec(report);
-    render_staffing_chart(&spec)
-        .unwrap_or_else(|e| fallback_svg(&format!("chart unavailable: {e}")))
-}
-
-/// A small SVG that says why a chart is missing, so a report never breaks on one.
-pub(crate) fn fallback_svg(message: &str) -> String {
-    let text = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\"><text x=\"10\" y=\"25\" font-family=\"sans-serif\" font-size=\"14\">{text}</text></svg>\n"
-    )
+/// The staffing chart of a sweep as an SVG document, ready to embed in a report; why not,
+/// when it cannot be drawn.
+pub fn staffing_chart_svg(report: &StaffReport) -> Result<String, String> {
+    render_staffing_chart(&staffing_chart_spec(report))
 }
 
 #[cfg(test)]
@@ -404,6 +372,13 @@ mod tests {
         assert_eq!((m.x, m.p90), (5.0, 5.0));
         let svg = render_staffing_chart(&spec).unwrap();
         assert!(svg.contains("b 2 groups") && svg.contains("recommended: option #6"));
+        // The report's theme: its width, ink and series colours, not a palette of its own.
+        assert!(svg.starts_with("<svg width=\"1000\""), "{}", &svg[..80]);
+        let hex = |c: RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        for c in crate::chart::theme::system_colours(2) {
+            assert!(svg.contains(&hex(c)), "{}", hex(c));
+        }
+        assert!(svg.contains(&hex(INK)));
     }
 
     #[test]

@@ -16,7 +16,6 @@ pub use chart::{
     ChartLine, ChartPoint, StaffChart, render_staffing_chart, staffing_chart_spec,
     staffing_chart_svg,
 };
-pub(crate) use chart::{PALETTE, SIZE as CHART_SIZE, fallback_svg};
 pub use grid::{Dim, DimKind, Grid, MAX_OPTIONS, RangeArg, StaffError, StaffOption};
 pub use render::{option_label, render_json, render_text};
 pub use report::{
