@@ -139,6 +139,8 @@ pub enum PolicyArg {
     Lft,
     /// The order steps appear in the plan.
     Playbook,
+    /// Latest finish time backwards from the objectives of the milestones each step feeds.
+    Deadline,
 }
 
 /// Options shared by every command that simulates.
@@ -157,9 +159,10 @@ pub struct RunArgs {
     /// depend on it.
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
-    /// Dispatch priority when groups or limits are short.
-    #[arg(long, value_enum, default_value_t = PolicyArg::Lft)]
-    pub policy: PolicyArg,
+    /// Dispatch priority when groups or limits are short [default: deadline when the plan's
+    /// milestones have targets, else lft].
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
     /// When the disaster strikes, instead of the plan's `starts`: a day and time such as
     /// "Sat 03:00", a time alone (on a Monday), or "week" for any time in the week. Matters for
     /// teams with working hours.

@@ -17,7 +17,7 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let input = |e: staff::StaffError| InputError(e.to_string());
     let grid = Grid::resolve(plan, &args.teams, &args.sizes, args.people).map_err(input)?;
     let options = grid.options(plan).map_err(input)?;
-    let options_run = run_options(&args.run);
+    let options_run = run_options(&args.run, plan);
     let config = SweepConfig {
         policy: options_run.policy,
         run: options_run.config,

@@ -6,15 +6,17 @@
 mod batch;
 pub mod chaos;
 mod lanes;
+mod milestones;
 mod model;
 mod ready;
 mod runner;
 mod trial;
 
 pub use lanes::assign_groups;
+pub use milestones::{MilestoneTimes, Milestones};
 pub use model::{CStep, Model, NONE, PlainLogNormal, Policy, attempt_time};
 pub use runner::{
     Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, replay, run,
-    run_outcomes,
+    run_outcomes, run_outcomes_with_milestones,
 };
 pub use trial::{MeanSampler, RandomSampler, Sampler, StepTiming, TrialState, splitmix, trial_key};
