@@ -446,3 +446,46 @@ fn milestones_do_not_depend_on_the_thread_count() {
     let three = simulate_json(&plan, &["--threads", "3"]);
     assert_eq!(one["milestones"], three["milestones"]);
 }
+
+#[test]
+fn the_bundled_report_shows_its_milestones() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out_dir = dir.path().join("report");
+    let out = rtosim(&[
+        "report",
+        "scenarios/aws-account-rebuild.toml",
+        "-o",
+        out_dir.to_str().expect("UTF-8 path"),
+        "--trials",
+        "2000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read = |name: &str| std::fs::read_to_string(out_dir.join(name)).expect("report file");
+    let names = [
+        "front-door",
+        "customers-can-order",
+        "orders-processed",
+        "reporting-and-audit",
+    ];
+    let md = read("report.md");
+    assert!(md.contains("## Milestones"), "{md}");
+    assert!(
+        md.contains("Tier 1 (front-door, customers-can-order)"),
+        "{md}"
+    );
+    let html = read("report.html");
+    assert!(html.contains("id=\"chart-milestones\""));
+    let svg = read("charts/milestones.svg");
+    let report: Value = serde_json::from_str(&read("report.json")).expect("JSON");
+    for name in names {
+        assert!(md.contains(name) && html.contains(name), "{name}");
+        assert!(svg.contains(name), "{name} in the chart's legend");
+        let m = milestone(&report, name);
+        let target = f(&m["target"]["rto_seconds"]);
+        assert!(
+            target <= 24.0 * 3600.0,
+            "{name}: within the whole recovery's target"
+        );
+    }
+    assert_eq!(report["policy"], "deadline");
+}

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::sections::Table;
 use super::summary::{RtoIntervals, RtoStats, TargetStats};
 use super::table::{Align, render};
 use crate::duration::format_span;
@@ -111,44 +112,11 @@ fn with_interval(value: f64, i: &Interval) -> String {
     )
 }
 
-/// The milestones as text: a table, then the joint figures and each milestone's critical steps.
-/// `deadline_policy` says the dispatch follows the milestones' deadlines.
-pub fn render_milestones_text(r: &MilestonesReport, deadline_policy: bool) -> String {
-    if r.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("\nMilestones (when each is reached, with 95% intervals)\n");
-    let rows: Vec<Vec<String>> = r
-        .each
-        .iter()
-        .map(|m| {
-            let s = &m.reached_seconds;
-            let i = &m.reached_interval_seconds;
-            let (target, meet) = match &m.target {
-                Some(t) => (
-                    format_span(t.rto_seconds),
-                    format!(
-                        "{} ({} to {})",
-                        pct(t.probability_met),
-                        pct(t.probability_interval.low),
-                        pct(t.probability_interval.high)
-                    ),
-                ),
-                None => ("-".to_string(), "-".to_string()),
-            };
-            vec![
-                m.name.clone(),
-                m.tier.map_or("-".to_string(), |t| t.to_string()),
-                with_interval(s.p50, &i.p50),
-                with_interval(s.p90, &i.p90),
-                format_span(s.p99),
-                target,
-                meet,
-            ]
-        })
-        .collect();
-    out += &render(
-        &[
+/// The milestones table, shared by the text, Markdown and HTML renderings; `None` for a plan
+/// without milestones.
+pub fn milestones_table(r: &MilestonesReport) -> Option<Table> {
+    (!r.is_empty()).then(|| Table {
+        header: vec![
             "milestone",
             "tier",
             "P50",
@@ -157,20 +125,49 @@ pub fn render_milestones_text(r: &MilestonesReport, deadline_policy: bool) -> St
             "target",
             "meets target",
         ],
-        &[
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
-        &rows,
-        2,
-    );
+        numeric: vec![false, true, true, true, true, true, true],
+        rows: r
+            .each
+            .iter()
+            .map(|m| {
+                let s = &m.reached_seconds;
+                let i = &m.reached_interval_seconds;
+                let (target, meet) = match &m.target {
+                    Some(t) => (
+                        format_span(t.rto_seconds),
+                        format!(
+                            "{} ({} to {})",
+                            pct(t.probability_met),
+                            pct(t.probability_interval.low),
+                            pct(t.probability_interval.high)
+                        ),
+                    ),
+                    None => ("-".to_string(), "-".to_string()),
+                };
+                vec![
+                    m.name.clone(),
+                    m.tier.map_or("-".to_string(), |t| t.to_string()),
+                    with_interval(s.p50, &i.p50),
+                    with_interval(s.p90, &i.p90),
+                    format_span(s.p99),
+                    target,
+                    meet,
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// Criticality at or above this is a step on every chain (the first steps of every recovery):
+/// true, but no guide to what to shorten for one milestone rather than another.
+const ALWAYS: f64 = 0.999;
+
+/// The sentences under the table: notes, the tiers counted together, and what decides each
+/// milestone (unescaped).
+pub fn milestones_sentences(r: &MilestonesReport, deadline_policy: bool) -> Vec<String> {
+    let mut out = Vec::new();
     for m in r.each.iter().filter(|m| m.note.is_some()) {
-        out += &format!("  note: {}: {}\n", m.name, m.note.as_deref().unwrap_or(""));
+        out.push(format!("{}: {}.", m.name, m.note.as_deref().unwrap_or("")));
     }
     for j in &r.joint {
         let Some(p) = j.probability_all_met else {
@@ -182,29 +179,62 @@ pub fn render_milestones_text(r: &MilestonesReport, deadline_policy: bool) -> St
         } else {
             j.group.replace("tier", "Tier ")
         };
-        out += &format!(
-            "  {group} ({}): every target met in {} of recoveries ({} to {}), counted trial by trial (independent milestones would give {}); the last is back by {} at P90\n",
+        if j.milestones.len() < 2 {
+            continue;
+        }
+        out.push(format!(
+            "{group} ({}): every target met in {} of recoveries ({} to {}), counted recovery by recovery (if they were independent: {}); the last of them is reached by {} at P90.",
             j.milestones.join(", "),
             pct(p),
             pct(i.low),
             pct(i.high),
             pct(j.product_of_marginals.unwrap_or(f64::NAN)),
             format_span(j.reached_seconds.p90),
-        );
+        ));
     }
     for m in &r.each {
         let top: Vec<String> = m
             .critical_steps
             .iter()
+            .filter(|s| s.criticality < ALWAYS)
             .take(5)
             .map(|s| format!("{} {}", s.id, pct(s.criticality)))
             .collect();
         if !top.is_empty() {
-            out += &format!("  What decides {}: {}\n", m.name, top.join(", "));
+            out.push(format!(
+                "What decides {} (share of recoveries in which the step is on the chain that sets it): {}.",
+                m.name,
+                top.join(", ")
+            ));
         }
     }
     if deadline_policy {
-        out += "  Dispatch: policy deadline, the default when milestones have targets: ready steps that feed the tightest objective go first (--policy lft for the classic order).\n";
+        out.push("Dispatch: policy deadline, the default when milestones have targets: of the ready steps, those feeding the tightest objective go first (--policy lft for the classic order).".to_string());
+    }
+    out
+}
+
+/// Whether the report should say the dispatch followed the milestones' deadlines: under
+/// [`crate::sim::Policy::Deadline`], when some step waits for a team or a limit (otherwise the
+/// order changes nothing).
+pub fn says_deadline(r: &super::SimReport) -> bool {
+    r.policy == crate::sim::Policy::Deadline && !(r.teams.is_empty() && r.limits.is_empty())
+}
+
+/// The milestones as text: the table, then the sentences.
+pub fn render_milestones_text(r: &MilestonesReport, deadline_policy: bool) -> String {
+    let Some(t) = milestones_table(r) else {
+        return String::new();
+    };
+    let align: Vec<Align> = t
+        .numeric
+        .iter()
+        .map(|&n| if n { Align::Right } else { Align::Left })
+        .collect();
+    let mut out = String::from("\nMilestones (when each is reached, with 95% intervals)\n");
+    out += &render(&t.header, &align, &t.rows, 2);
+    for s in milestones_sentences(r, deadline_policy) {
+        out += &format!("  {s}\n");
     }
     out
 }

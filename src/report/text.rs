@@ -178,7 +178,7 @@ fn render_plain(r: &SimReport) -> String {
     out.push_str(&super::render_chaos_text(&r.chaos));
     out.push_str(&super::render_milestones_text(
         &r.milestones,
-        r.policy == crate::sim::Policy::Deadline && !(r.teams.is_empty() && r.limits.is_empty()),
+        super::milestones::says_deadline(r),
     ));
     out
 }
