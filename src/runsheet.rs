@@ -48,6 +48,8 @@ pub struct SheetStep {
     pub start: P50P90,
     /// Simulated finish.
     pub finish: P50P90,
+    /// The milestones this step completes in the planned schedule (the last step each needs).
+    pub completes: Vec<String>,
 }
 
 /// One group's list.
@@ -158,6 +160,10 @@ pub fn build(
                 planned_release: det.release[c],
                 start: p50p90(&accum.start[c]),
                 finish: p50p90(&accum.finish[c]),
+                completes: (0..model.milestones.len())
+                    .filter(|&k| model.milestones.reached(k, |s| det.finish[s]).1 == c as u32)
+                    .map(|k| plan.milestones[k].name.clone())
+                    .collect(),
             }
         })
         .collect();
@@ -251,6 +257,9 @@ fn step_cell(s: &SheetStep) -> String {
     if s.groups.len() > 1 {
         let g: Vec<String> = s.groups.iter().map(u32::to_string).collect();
         let _ = write!(out, " (groups {} together)", g.join("+"));
+    }
+    for m in &s.completes {
+        let _ = write!(out, " · completes milestone **{}**", cell(m));
     }
     out
 }
@@ -377,6 +386,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
         "start_p90_seconds",
         "finish_p50_seconds",
         "finish_p90_seconds",
+        "completes",
     ])?;
     for s in &sheet.steps {
         let groups: Vec<String> = s.groups.iter().map(u32::to_string).collect();
@@ -396,6 +406,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             format!("{:.0}", s.start.p90),
             format!("{:.0}", s.finish.p50),
             format!("{:.0}", s.finish.p90),
+            s.completes.join(" "),
         ];
         // Names come from the plan: a spreadsheet must not run one as a formula.
         w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;

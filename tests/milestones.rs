@@ -489,3 +489,62 @@ fn the_bundled_report_shows_its_milestones() {
     }
     assert_eq!(report["policy"], "deadline");
 }
+
+#[test]
+fn compare_shows_what_each_policy_gives_each_milestone() {
+    let plan = PlanFile::new(URGENT);
+    let r = json(&[
+        "compare",
+        plan.arg(),
+        "--policy",
+        "playbook,deadline",
+        "--trials",
+        "500",
+        "--json",
+    ]);
+    let urgent = |v: usize| &r["variants"][v]["milestones"][0];
+    assert_eq!(urgent(0)["name"], "urgent");
+    assert_eq!(f(&urgent(0)["probability_met"]["value"]), 0.0);
+    assert_eq!(f(&urgent(1)["probability_met"]["value"]), 1.0);
+    // Paired with the first column: 3 h sooner in every trial.
+    let p = &urgent(1)["versus_first"];
+    assert_eq!(f(&p["faster"]), 1.0);
+    assert_eq!(f(&p["mean_difference_seconds"]), -3.0 * 3600.0);
+    let out = rtosim(&[
+        "compare",
+        plan.arg(),
+        "--policy",
+        "playbook,deadline",
+        "--trials",
+        "200",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("urgent P90"), "{text}");
+}
+
+#[test]
+fn the_run_sheet_marks_the_step_that_completes_each_milestone() {
+    let plan = PlanFile::new(URGENT);
+    let out = rtosim(&["runsheet", plan.arg(), "--trials", "200"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
+    let line = md
+        .lines()
+        .find(|l| l.contains("completes milestone"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        line.contains("**second**") && line.contains("**urgent**"),
+        "{line}"
+    );
+    let out = rtosim(&["runsheet", plan.arg(), "--trials", "200", "--format", "csv"]);
+    let csv = stdout(&out);
+    assert!(
+        csv.lines().next().unwrap_or("").ends_with(",completes"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",second,") && l.ends_with(",urgent")),
+        "{csv}"
+    );
+}
