@@ -216,11 +216,6 @@ pub struct WhatIfArgs {
     pub fail_above: Vec<rtosim::gate::Gate>,
 }
 
-/// Parses a time such as `24h` for an option.
-fn span_arg(text: &str) -> Result<f64, String> {
-    rtosim::duration::parse_span(text).map_err(|e| format!("{e} ({})", e.hint()))
-}
-
 /// Most trials a run takes.
 const MAX_TRIALS: u64 = 100_000_000;
 
@@ -291,9 +286,10 @@ pub struct StaffArgs {
     /// The chance of meeting the objective an option needs to count as meeting it.
     #[arg(long, default_value_t = 0.9, value_parser = confidence_arg)]
     pub confidence: f64,
-    /// The objective, such as 24h [default: the plan's rto-target].
-    #[arg(long, value_name = "TIME", value_parser = span_arg)]
-    pub target: Option<f64>,
+    /// The objective, such as 24h, or a milestone's name: size the teams for when that
+    /// milestone is reached, against its rto-target [default: the plan's rto-target].
+    #[arg(long, value_name = "TIME|MILESTONE")]
+    pub target: Option<String>,
     /// Simulation options (per option; every option uses the same seed).
     #[command(flatten)]
     pub run: RunArgs,

@@ -548,3 +548,41 @@ fn the_run_sheet_marks_the_step_that_completes_each_milestone() {
         "{csv}"
     );
 }
+
+#[test]
+fn staff_sizes_the_teams_for_a_milestone() {
+    let plan = PlanFile::new(URGENT);
+    let r = json(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..2",
+        "--policy",
+        "playbook",
+        "--target",
+        "urgent",
+        "--trials",
+        "200",
+        "--json",
+    ]);
+    assert_eq!(r["milestone"], "urgent");
+    assert_eq!(f(&r["target_seconds"]), 3.0 * 3600.0);
+    // Under playbook one group does the urgent step second (6 h); two groups do it at once.
+    let p90 = |i: usize| f(&r["options"][i]["rto_seconds"]["p90"]);
+    assert_eq!((p90(0), p90(1)), (6.0 * 3600.0, 3.0 * 3600.0), "{r}");
+    // A name that is neither a time nor a milestone is invalid input, with a did-you-mean.
+    let out = rtosim(&[
+        "staff",
+        plan.arg(),
+        "--team",
+        "ops=1..2",
+        "--target",
+        "urgnet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean \"urgent\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -22,4 +22,4 @@ pub use report::{
     Gain, OptionIntervals, OptionReport, OptionRto, Recommendation, Rule, StaffReport, SweptDim,
     TeamStaffing, analyse,
 };
-pub use sweep::{OptionStats, SweepConfig, sweep};
+pub use sweep::{OptionStats, SweepConfig, sweep, sweep_for};

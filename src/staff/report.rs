@@ -156,6 +156,10 @@ pub struct StaffReport {
     pub people: Option<u32>,
     /// The objective in seconds, if any.
     pub target_seconds: Option<f64>,
+    /// The milestone the figures are of (`staff --target MILESTONE`); `None`: the whole
+    /// recovery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<String>,
     /// The chance of meeting the objective an option must reach.
     pub confidence: f64,
     /// What the sweep varies.
@@ -252,6 +256,7 @@ pub fn analyse(
         version: env!("CARGO_PKG_VERSION"),
         people: grid.people,
         target_seconds: config.target,
+        milestone: None,
         confidence,
         swept: grid
             .dims
