@@ -586,3 +586,42 @@ fn staff_sizes_the_teams_for_a_milestone() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_risk_costs_only_the_milestones_it_delays() {
+    let plan = PlanFile::new(
+        r#"
+name = "one risk"
+[[step]]
+id = "a"
+duration = "1h"
+[[step]]
+id = "b"
+duration = "2h"
+[[milestone]]
+name = "on-a"
+needs = ["a"]
+[[milestone]]
+name = "on-b"
+needs = ["b"]
+[[risk]]
+name = "late-a"
+p = 0.5
+hits = ["a"]
+delay = "30m"
+"#,
+    );
+    let r = simulate_json(&plan, &[]);
+    let cost = |name: &str| {
+        let costs = milestone(&r, name)["costs"]
+            .as_array()
+            .expect("costs")
+            .clone();
+        assert_eq!(costs.len(), 1, "{costs:?}");
+        assert_eq!(costs[0]["item"], "risk late-a");
+        f(&costs[0]["cost_p90_seconds"])
+    };
+    // The risk fires in half the recoveries: A's P90 is 1 h 30 m with it, 1 h without.
+    assert_eq!(cost("on-a"), 1800.0);
+    assert_eq!(cost("on-b"), 0.0);
+}

@@ -122,6 +122,7 @@ pub fn milestones_report(
                 completed_by: (det_by != NONE).then(|| id(det_by as usize)),
                 target,
                 critical_steps,
+                costs: Vec::new(),
             }
         })
         .collect();

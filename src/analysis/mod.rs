@@ -11,7 +11,8 @@ mod run;
 mod summary;
 
 pub use costs::{
-    WHATIF_TRIALS, chaos_costs, cost_tolerance, p90_drivers, paired_cost, recovery_point,
+    WHATIF_TRIALS, chaos_costs, chaos_costs_with_milestones, cost_tolerance, p90_drivers,
+    paired_cost, paired_costs, recovery_point,
 };
 pub use milestones::{
     group_times, milestone_groups, milestone_names, milestones_report, named_times,

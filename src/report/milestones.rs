@@ -36,6 +36,20 @@ pub struct MilestoneStats {
     /// The steps most often on the chain that decided when it was reached (what to shorten to
     /// bring it forward), most critical first.
     pub critical_steps: Vec<MilestoneStep>,
+    /// What each risk, factor, mobilisation, shifts or hand-offs costs it (when the run
+    /// measured chaos costs): the same what-if runs as the whole recovery's costs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub costs: Vec<MilestoneCost>,
+}
+
+/// What one piece of chaos costs one milestone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MilestoneCost {
+    /// The item, as the risk table labels it (`risk corrupt-backup`, `shifts`, ...).
+    pub item: String,
+    /// The change in when the milestone is reached when the item is removed, with intervals.
+    #[serde(flatten)]
+    pub cost: super::Cost,
 }
 
 /// A step's part in one milestone.
@@ -203,6 +217,34 @@ pub fn milestones_sentences(r: &MilestonesReport, deadline_policy: bool) -> Vec<
         if !top.is_empty() {
             out.push(format!(
                 "What decides {} (share of recoveries in which the step is on the chain that sets it): {}.",
+                m.name,
+                top.join(", ")
+            ));
+        }
+    }
+    for m in &r.each {
+        let mut costs: Vec<&MilestoneCost> = m
+            .costs
+            .iter()
+            .filter(|c| c.cost.cost_p90_interval_seconds.low > 0.0)
+            .collect();
+        costs.sort_by(|a, b| b.cost.cost_p90_seconds.total_cmp(&a.cost.cost_p90_seconds));
+        let top: Vec<String> = costs
+            .iter()
+            .take(3)
+            .map(|c| {
+                format!(
+                    "{} +{} ({} to {})",
+                    c.item,
+                    format_span(c.cost.cost_p90_seconds),
+                    format_span(c.cost.cost_p90_interval_seconds.low),
+                    format_span(c.cost.cost_p90_interval_seconds.high)
+                )
+            })
+            .collect();
+        if !top.is_empty() {
+            out.push(format!(
+                "What delays {} at P90 (removed on the same draws, 95% interval): {}.",
                 m.name,
                 top.join(", ")
             ));
