@@ -211,7 +211,9 @@ pub struct WhatIfArgs {
     pub without: Vec<String>,
     /// CI gate: exit with code 3 when a figure of the RTO is above a time, such as p90=24h.
     /// FIGURE is any percentile pNN (0 < NN < 100, such as p50, p90, p99.5), mean or max;
-    /// repeatable. The output is written either way; each failed gate is named on stderr.
+    /// MILESTONE:FIGURE=TIME gates a milestone (customers-can-order:p90=4h), tierN: the last of
+    /// a tier and all: the last of every milestone; repeatable. The output is written either
+    /// way; each failed gate is named on stderr.
     #[arg(long = "fail-above", value_name = "FIGURE=TIME")]
     pub fail_above: Vec<rtosim::gate::Gate>,
 }
