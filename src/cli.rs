@@ -199,6 +199,8 @@ pub enum PolicyArg {
     Lft,
     /// The order steps appear in the plan.
     Playbook,
+    /// Latest finish time backwards from the objectives of the milestones each step feeds.
+    Deadline,
 }
 
 /// Options shared by every command that simulates.
@@ -217,9 +219,10 @@ pub struct RunArgs {
     /// depend on it.
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
-    /// Dispatch priority when groups or limits are short.
-    #[arg(long, value_enum, default_value_t = PolicyArg::Lft)]
-    pub policy: PolicyArg,
+    /// Dispatch priority when groups or limits are short [default: deadline when the plan's
+    /// milestones have targets, else lft].
+    #[arg(long, value_enum)]
+    pub policy: Option<PolicyArg>,
     /// When the disaster strikes, instead of the plan's `starts`: a day and time such as
     /// "Sat 03:00", a time alone (on a Monday), or "week" for any time in the week. Matters for
     /// teams with working hours.
@@ -268,7 +271,9 @@ pub struct WhatIfArgs {
     pub without: Vec<String>,
     /// CI gate: exit with code 3 when a figure of the RTO is above a time, such as p90=24h.
     /// FIGURE is any percentile pNN (0 < NN < 100, such as p50, p90, p99.5), mean or max;
-    /// repeatable. The output is written either way; each failed gate is named on stderr.
+    /// MILESTONE:FIGURE=TIME gates a milestone (customers-can-order:p90=4h), tierN: the last of
+    /// a tier and all: the last of every milestone; repeatable. The output is written either
+    /// way; each failed gate is named on stderr.
     #[arg(long = "fail-above", value_name = "FIGURE=TIME")]
     pub fail_above: Vec<rtosim::gate::Gate>,
 }
@@ -373,9 +378,10 @@ pub struct StaffArgs {
     /// The chance of meeting the objective an option needs to count as meeting it.
     #[arg(long, default_value_t = 0.9, value_parser = confidence_arg)]
     pub confidence: f64,
-    /// The objective, such as 24h [default: the plan's rto-target].
-    #[arg(long, value_name = "TIME", value_parser = span_arg)]
-    pub target: Option<f64>,
+    /// The objective, such as 24h, or a milestone's name: size the teams for when that
+    /// milestone is reached, against its rto-target [default: the plan's rto-target].
+    #[arg(long, value_name = "TIME|MILESTONE")]
+    pub target: Option<String>,
     /// A P90 saving smaller than this does not matter, such as 10m [default: the larger of 5
     /// minutes and 1% of P90].
     #[arg(long, value_name = "TIME", value_parser = span_arg)]

@@ -25,6 +25,9 @@ pub enum Figure {
 /// One gate: a figure and the threshold it must not exceed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gate {
+    /// What the figure is of: a milestone, `tierN` or `all` (`NAME:p90=4h`); `None` for the
+    /// whole recovery.
+    pub of: Option<String>,
     /// What is checked.
     pub figure: Figure,
     /// The figure's name as written, lowercased (such as `p90`).
@@ -43,7 +46,7 @@ pub struct GateError {
     pub hint: &'static str,
 }
 
-const HINT: &str = "write FIGURE=TIME, such as p90=24h, p99.5=2d or mean=12h30m; FIGURE is pNN with 0 < NN < 100, mean or max";
+const HINT: &str = "write FIGURE=TIME, such as p90=24h, p99.5=2d or mean=12h30m, or MILESTONE:FIGURE=TIME such as customers-can-order:p90=4h (tier1:p90=4h for the last of tier 1, all:p90=1d for every milestone); FIGURE is pNN with 0 < NN < 100, mean or max";
 
 fn bad(message: String) -> GateError {
     GateError {
@@ -58,6 +61,11 @@ impl FromStr for Gate {
     fn from_str(s: &str) -> Result<Gate, GateError> {
         let Some((figure, threshold)) = s.split_once('=') else {
             return Err(bad(format!("gate \"{s}\" has no threshold")));
+        };
+        let (of, figure) = match figure.split_once(':') {
+            Some((of, figure)) if !of.trim().is_empty() => (Some(of.trim().to_string()), figure),
+            Some(_) => return Err(bad(format!("gate \"{s}\" names no milestone before ':'"))),
+            None => (None, figure),
         };
         let name = figure.trim().to_ascii_lowercase();
         let figure = match name.as_str() {
@@ -91,6 +99,7 @@ impl FromStr for Gate {
         let threshold =
             parse_span(threshold).map_err(|e| bad(format!("threshold of gate \"{s}\": {e}")))?;
         Ok(Gate {
+            of,
             figure,
             name,
             threshold,
@@ -98,9 +107,24 @@ impl FromStr for Gate {
     }
 }
 
+impl Gate {
+    /// The figure with what it is of, such as `p90` or `customers-can-order:p90`.
+    pub fn figure_name(&self) -> String {
+        match &self.of {
+            Some(of) => format!("{of}:{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} <= {}", self.name, format_span(self.threshold))
+        write!(
+            f,
+            "{} <= {}",
+            self.figure_name(),
+            format_span(self.threshold)
+        )
     }
 }
 
@@ -132,17 +156,68 @@ impl GateResult {
             "gate {} {}: {} is {}{interval}",
             self.gate,
             if self.failed { "failed" } else { "passed" },
-            self.gate.name,
+            self.gate.figure_name(),
             format_span(self.value)
         )
     }
 }
 
-/// Checks every gate against the trials' RTOs, sorted ascending.
+/// Checks every gate against the trials' RTOs, sorted ascending (gates of a milestone
+/// included: see [`evaluate_named`]).
 pub fn evaluate(gates: &[Gate], sorted_rtos: &[f64]) -> Vec<GateResult> {
     gates
         .iter()
-        .map(|gate| {
+        .map(|gate| evaluate_one(gate, sorted_rtos))
+        .collect()
+}
+
+/// Why a gate names something the run does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("gate \"{gate}\" names unknown milestone \"{name}\" (hint: {hint})")]
+pub struct UnknownFigure {
+    /// The gate as written.
+    pub gate: String,
+    /// The name before ':'.
+    pub name: String,
+    /// What to write instead.
+    pub hint: String,
+}
+
+/// Checks every gate: those of the whole recovery against `sorted_rtos`, those of a milestone
+/// or group against the sorted times `named` gives for its name (`None`: no such name, and
+/// `known` lists the names there are).
+pub fn evaluate_named(
+    gates: &[Gate],
+    sorted_rtos: &[f64],
+    named: &dyn Fn(&str) -> Option<Vec<f64>>,
+    known: &[String],
+) -> Result<Vec<GateResult>, UnknownFigure> {
+    gates
+        .iter()
+        .map(|gate| match &gate.of {
+            None => Ok(evaluate_one(gate, sorted_rtos)),
+            Some(name) => match named(name) {
+                Some(sorted) => Ok(evaluate_one(gate, &sorted)),
+                None => Err(UnknownFigure {
+                    gate: gate.to_string(),
+                    name: name.clone(),
+                    hint: crate::plan::did_you_mean(name, known.iter().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            if known.is_empty() {
+                                "the plan has no [[milestone]]".to_string()
+                            } else {
+                                format!("the plan's milestones and groups are {}", known.join(", "))
+                            }
+                        }),
+                }),
+            },
+        })
+        .collect()
+}
+
+fn evaluate_one(gate: &Gate, sorted_rtos: &[f64]) -> GateResult {
+    {
+        {
             let (value, interval) = match gate.figure {
                 Figure::Percentile(q) => {
                     let e = percentile_ci(sorted_rtos, q);
@@ -160,8 +235,8 @@ pub fn evaluate(gates: &[Gate], sorted_rtos: &[f64]) -> Vec<GateResult> {
                 interval,
                 failed: value > gate.threshold,
             }
-        })
-        .collect()
+        }
+    }
 }
 
 #[cfg(test)]

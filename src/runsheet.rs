@@ -51,6 +51,8 @@ pub struct SheetStep {
     pub start: P50P90,
     /// Simulated finish.
     pub finish: P50P90,
+    /// The milestones this step completes in the planned schedule (the last step each needs).
+    pub completes: Vec<String>,
 }
 
 /// One group's list.
@@ -188,6 +190,10 @@ pub fn build(
                 planned_release: det.release[c],
                 start: p50p90(&accum.start[c], det.start[c]),
                 finish: p50p90(&accum.finish[c], det.finish[c]),
+                completes: (0..model.milestones.len())
+                    .filter(|&k| model.milestones.reached(k, |s| det.finish[s]).1 == c as u32)
+                    .map(|k| plan.milestones[k].name.clone())
+                    .collect(),
             }
         })
         .collect();
@@ -325,6 +331,9 @@ fn step_cell(s: &SheetStep) -> String {
     if s.groups.len() > 1 {
         let g: Vec<String> = s.groups.iter().map(u32::to_string).collect();
         let _ = write!(out, " (groups {} together)", g.join("+"));
+    }
+    for m in &s.completes {
+        let _ = write!(out, " · completes milestone **{}**", cell(m));
     }
     out
 }
@@ -481,6 +490,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
         "finish_p50_seconds",
         "finish_p90_seconds",
         "contingency_risk",
+        "completes",
     ])?;
     for s in &sheet.steps {
         let groups: Vec<String> = s.groups.iter().map(u32::to_string).collect();
@@ -501,6 +511,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             format!("{:.0}", s.finish.p50),
             format!("{:.0}", s.finish.p90),
             String::new(),
+            s.completes.join(" "),
         ];
         // Names come from the plan: a spreadsheet must not run one as a formula.
         w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;
@@ -524,6 +535,7 @@ pub fn render_csv(sheet: &RunSheet) -> Result<String, csv::Error> {
             String::new(),
             String::new(),
             c.risk.clone(),
+            String::new(),
         ];
         w.write_record(record.iter().map(|f| crate::text::csv_cell(f).into_owned()))?;
     }

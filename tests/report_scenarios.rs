@@ -77,7 +77,9 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
                 .scenario(&name)
                 .cloned()
                 .unwrap_or_else(|| plan.default_scenario());
-            let model = Model::compile(plan, &scenario, Policy::Lft);
+            // The policy `report` uses by default: deadline when the plan's milestones have
+            // targets.
+            let model = Model::compile(plan, &scenario, Policy::default_for(plan));
             let config = RunConfig {
                 trials: TRIALS,
                 seed: SEED,
@@ -100,6 +102,9 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
             // Plans with chaos also rank what adds time at P90 (tested on its own below).
             if dir.path().join("charts/p90-drivers.svg").exists() {
                 charts.push("p90-drivers");
+            }
+            if !plan.milestones.is_empty() {
+                charts.push("milestones");
             }
             let html = read(dir.path().join("report.html"));
             for chart in &charts {
@@ -124,7 +129,7 @@ fn every_bundled_scenario_gets_every_chart_and_they_read_cleanly() {
                 }
                 if let Some(target) = plan.rto_target {
                     let on_chart = !svg.contains("off the chart");
-                    if on_chart && !["drivers", "p90-drivers"].contains(chart) {
+                    if on_chart && !["drivers", "p90-drivers", "milestones"].contains(chart) {
                         let (a, b) = x_axis(&doc);
                         let x = objective_x(&doc);
                         let want = a + b * target / 3600.0;

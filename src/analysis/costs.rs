@@ -11,9 +11,10 @@
 use crate::dist::Dist;
 use crate::plan::{ChaosItem, Plan, Scenario};
 use crate::report::{
-    ChaosStats, Cost, DRIVER_STEPS, Driver, FactorStats, P90Driver, RecoveryPoint, RiskStats,
+    ChaosStats, Cost, DRIVER_STEPS, Driver, FactorStats, MilestoneCost, P90Driver, RecoveryPoint,
+    RiskStats,
 };
-use crate::sim::{self, Model, Outcome, Policy, RunConfig};
+use crate::sim::{self, MilestoneTimes, Model, Outcome, Policy, RunConfig};
 use crate::stats::paired::{mean_difference, quantile_difference};
 
 /// Trials a what-if run starts with.
@@ -34,23 +35,52 @@ pub fn paired_cost(
     policy: Policy,
     config: &RunConfig,
 ) -> Result<Cost, rayon::ThreadPoolBuildError> {
+    Ok(paired_costs(base, None, without, scenario, policy, config)?.0)
+}
+
+/// [`paired_cost`], and with `base_times` (the base run's milestone times) what `without`
+/// lacks costs each milestone, on the same trials of the same what-if run. How many trials is
+/// decided by the whole recovery's P90 interval, as for [`paired_cost`].
+pub fn paired_costs(
+    base: &[Outcome],
+    base_times: Option<&MilestoneTimes>,
+    without: &Plan,
+    scenario: &Scenario,
+    policy: Policy,
+    config: &RunConfig,
+) -> Result<(Cost, Vec<Cost>), rayon::ThreadPoolBuildError> {
     let model = Model::compile(without, scenario, policy);
     let all = base.len() as u64;
     let mut trials = WHATIF_TRIALS.min(all);
     let base_rtos: Vec<f64> = base.iter().map(|o| o.rto).collect();
+    let milestones = base_times.filter(|t| t.count > 0);
     loop {
         let run = RunConfig { trials, ..*config };
-        let other: Vec<f64> = sim::run_outcomes(&model, &run, &|_| {})?
-            .iter()
-            .map(|o| o.rto)
-            .collect();
+        let (outcomes, times) = if milestones.is_some() {
+            sim::run_outcomes_with_milestones(&model, &run, &|_| {})?
+        } else {
+            (
+                sim::run_outcomes(&model, &run, &|_| {})?,
+                MilestoneTimes::default(),
+            )
+        };
+        let other: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
         let compared = &base_rtos[..trials as usize];
         let compared_sorted = sorted(compared);
         let cost = cost_between(compared, &compared_sorted, &other);
         let p90 = crate::stats::percentile(&compared_sorted, 0.9);
         let half = (cost.cost_p90_interval_seconds.high - cost.cost_p90_interval_seconds.low) / 2.0;
         if trials == all || half <= cost_tolerance(p90) {
-            return Ok(cost);
+            let per_milestone = milestones.map_or_else(Vec::new, |b| {
+                (0..b.count)
+                    .map(|k| {
+                        let base_k: Vec<f64> = b.of(k).take(trials as usize).collect();
+                        let other_k: Vec<f64> = times.of(k).collect();
+                        cost_between(&base_k, &sorted(&base_k), &other_k)
+                    })
+                    .collect()
+            });
+            return Ok((cost, per_milestone));
         }
         trials = (trials * 4).min(all);
     }
@@ -90,10 +120,39 @@ pub fn chaos_costs(
     base: &[Outcome],
     fired: &[u64],
 ) -> Result<ChaosStats, rayon::ThreadPoolBuildError> {
+    let empty = MilestoneTimes::default();
+    Ok(chaos_costs_with_milestones(plan, scenario, policy, config, base, &empty, fired)?.0)
+}
+
+/// [`chaos_costs`], and what each item costs each milestone (`base_times`: the base run's
+/// milestone times), from the same what-if runs: per milestone, every item in report order.
+pub fn chaos_costs_with_milestones(
+    plan: &Plan,
+    scenario: &Scenario,
+    policy: Policy,
+    config: &RunConfig,
+    base: &[Outcome],
+    base_times: &MilestoneTimes,
+    fired: &[u64],
+) -> Result<(ChaosStats, Vec<Vec<MilestoneCost>>), rayon::ThreadPoolBuildError> {
     let mut stats = ChaosStats::default();
+    let mut per_milestone: Vec<Vec<MilestoneCost>> = vec![Vec::new(); base_times.count];
     let trials = base.len().max(1) as f64;
     for item in ChaosItem::all(plan) {
-        let cost = paired_cost(base, &plan.without(&item), scenario, policy, config)?;
+        let (cost, costs) = paired_costs(
+            base,
+            Some(base_times),
+            &plan.without(&item),
+            scenario,
+            policy,
+            config,
+        )?;
+        for (list, cost) in per_milestone.iter_mut().zip(costs) {
+            list.push(MilestoneCost {
+                item: item.label(),
+                cost,
+            });
+        }
         match &item {
             ChaosItem::Risk(name) => {
                 let k = plan
@@ -118,7 +177,7 @@ pub fn chaos_costs(
             ChaosItem::Handoff => stats.handoff = Some(cost),
         }
     }
-    Ok(stats)
+    Ok((stats, per_milestone))
 }
 
 /// Ranks the [`DRIVER_STEPS`] most critical steps (by `criticality`, compiled order) and every

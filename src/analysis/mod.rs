@@ -7,12 +7,17 @@
 //! `report/` and `chart/` only render what it holds, and never call the engine.
 
 mod costs;
+mod milestones;
 mod run;
 mod staffing;
 mod summary;
 
 pub use costs::{
-    WHATIF_TRIALS, chaos_costs, cost_tolerance, p90_drivers, paired_cost, recovery_point,
+    WHATIF_TRIALS, chaos_costs, chaos_costs_with_milestones, cost_tolerance, p90_drivers,
+    paired_cost, paired_costs, recovery_point,
+};
+pub use milestones::{
+    group_times, milestone_groups, milestone_names, milestones_report, named_times,
 };
 pub use run::{Analysis, AnalysisError, Replay, RunOptions, Wants, analyse, resolve_scenario};
 pub use staffing::one_more_group;

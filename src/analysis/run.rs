@@ -117,14 +117,19 @@ pub fn analyse(
     let rtos = RtoSample::new(run.outcomes.iter().map(|o| o.rto).collect())?;
     let mut summary = super::summarize(plan, &scenario, &model, &run, &rtos, &config);
     if wants.costs || wants.drivers {
-        summary.chaos = super::chaos_costs(
+        let (chaos, milestone_costs) = super::chaos_costs_with_milestones(
             plan,
             &scenario,
             model.policy,
             &config,
             &run.outcomes,
+            &run.milestones,
             &run.accum.fired,
         )?;
+        summary.chaos = chaos;
+        for (m, costs) in summary.milestones.each.iter_mut().zip(milestone_costs) {
+            m.costs = costs;
+        }
     }
     summary.chaos.recovery_point = super::recovery_point(plan, &run.accum.data_loss_set_by);
     if wants.drivers && plan.has_chaos() {

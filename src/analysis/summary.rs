@@ -136,6 +136,13 @@ pub fn summarize(
         limits,
         chaos: Default::default(),
         starts: starts_stats(plan, scenario, run, config),
+        milestones: super::milestones_report(
+            plan,
+            model,
+            &run.milestones,
+            &acc.milestone_critical,
+            &det,
+        ),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Chart {
     Load(LoadSpec),
     /// Steps and chaos ranked by the time they add at P90.
     P90Drivers(P90DriversSpec),
+    /// Each milestone's S-curve with its target.
+    Milestones(crate::chart::spec::MilestonesSpec),
 }
 
 impl Chart {
@@ -61,6 +63,7 @@ impl Chart {
             Chart::Gantt(_) => "Gantt",
             Chart::Load(_) => "team load",
             Chart::P90Drivers(_) => "P90 drivers",
+            Chart::Milestones(_) => "milestones",
         }
     }
 
@@ -73,6 +76,7 @@ impl Chart {
             Chart::Gantt(g) => gantt::height(g),
             Chart::Load(l) => load::height(l),
             Chart::P90Drivers(p) => p90::height(p),
+            Chart::Milestones(m) => super::draw::milestones::height(m),
         };
         (WIDTH, h)
     }
@@ -89,6 +93,7 @@ impl Chart {
             Chart::Gantt(s) => gantt::gantt(root, s, th),
             Chart::Load(s) => load::load(root, s, th),
             Chart::P90Drivers(s) => p90::p90_drivers(root, s, th),
+            Chart::Milestones(s) => super::draw::milestones::milestones(root, s, th),
         }?;
         root.present()
     }

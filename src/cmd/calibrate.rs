@@ -70,7 +70,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         return Err(InputError("the --actual files hold no observations".to_string()).into());
     }
     let a = super::with_progress(args.run.trials, |tick| {
-        analyse(plan, &run_options(&args.run), Wants::default(), tick)
+        analyse(plan, &run_options(&args.run, plan), Wants::default(), tick)
     })??;
     let report = calibrate(plan, &a.scenario, &a.model, &a.config, &a.run, &drills);
     // A drill that times no step of the scenario says nothing about its forecast.

@@ -68,14 +68,20 @@ fn policy(p: PolicyArg) -> Policy {
     match p {
         PolicyArg::Lft => Policy::Lft,
         PolicyArg::Playbook => Policy::Playbook,
+        PolicyArg::Deadline => Policy::Deadline,
     }
 }
 
-/// The run options of the command line: the one conversion from [`RunArgs`].
-fn run_options(args: &RunArgs) -> RunOptions {
+/// The policy `--policy` names, or the plan's default ([`Policy::default_for`]).
+fn policy_for(p: Option<PolicyArg>, plan: &Plan) -> Policy {
+    p.map_or_else(|| Policy::default_for(plan), policy)
+}
+
+/// The run options of the command line for `plan`: the one conversion from [`RunArgs`].
+fn run_options(args: &RunArgs, plan: &Plan) -> RunOptions {
     RunOptions {
         scenario: args.scenario.clone(),
-        policy: policy(args.policy),
+        policy: policy_for(args.policy, plan),
         config: RunConfig {
             trials: args.trials,
             seed: args.seed,

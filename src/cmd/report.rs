@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::simulate::{check_gates, without};
+use super::simulate::{check_gate_names, check_gates, without};
 use super::{emit, load, run_options, with_progress, with_starts};
 use crate::cli::ReportArgs;
 use rtosim::analysis::{Wants, analyse};
@@ -16,6 +16,7 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
     let plan = &*with_starts(plan, &args.run);
+    check_gate_names(&args.what_if.fail_above, plan)?;
     let wants = Wants {
         costs: true,
         drivers: true,
@@ -23,13 +24,13 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
         staffing: true,
     };
     let mut a = with_progress(args.run.trials, |tick| {
-        analyse(plan, &run_options(&args.run), wants, tick)
+        analyse(plan, &run_options(&args.run, plan), wants, tick)
     })??;
     a.summary.chaos.without = args.what_if.without.clone();
     let inputs = ReportInputs {
         plan_file: args.plan.display().to_string(),
         scenario_description: a.scenario.description.clone(),
-        command: reproduce(args, &a.scenario.name),
+        command: reproduce(args, plan, &a.scenario.name),
     };
     let mut built = report::build_management_report(plan, &a, inputs)?;
     if !args.grid.is_empty() {
@@ -37,6 +38,7 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
             grid: &args.grid,
             run: &args.run,
             target: plan.rto_target,
+            milestone: None,
             negligible: None,
             confidence: 0.9,
         };
@@ -47,11 +49,11 @@ pub(super) fn run(args: &ReportArgs) -> Result<i32> {
         "wrote {}\n",
         args.output.join("report.html").display()
     ))?;
-    Ok(check_gates(&args.what_if.fail_above, &a.rtos))
+    check_gates(&args.what_if.fail_above, plan, &a)
 }
 
 /// The command line that reproduces a report.
-fn reproduce(args: &ReportArgs, scenario: &str) -> String {
+fn reproduce(args: &ReportArgs, plan: &rtosim::plan::Plan, scenario: &str) -> String {
     let q = |p: &Path| report::shell_quote(&p.display().to_string());
     let mut line = format!(
         "rtosim report {} -o {} --scenario {} --trials {} --seed {} --policy {}",
@@ -60,7 +62,7 @@ fn reproduce(args: &ReportArgs, scenario: &str) -> String {
         report::shell_quote(scenario),
         args.run.trials,
         args.run.seed,
-        super::policy(args.run.policy).name()
+        super::policy_for(args.run.policy, plan).name()
     );
     for name in &args.what_if.without {
         line += &format!(" --without {}", report::shell_quote(name));

@@ -14,7 +14,7 @@ use rtosim::sim;
 pub(super) fn run(args: &RunsheetArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
-    let mut options = run_options(&args.run);
+    let mut options = run_options(&args.run, plan);
     options.record_starts = true;
     let a = with_progress(args.run.trials, |tick| {
         analyse(plan, &options, Wants::default(), tick)

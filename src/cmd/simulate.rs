@@ -5,30 +5,30 @@ use anyhow::Result;
 
 use super::{InputError, emit, load, run_options, with_progress, with_starts};
 use crate::cli::SimulateArgs;
-use rtosim::analysis::{Wants, analyse};
+use rtosim::analysis::{Analysis, Wants, analyse, milestone_names, named_times};
 use rtosim::exit;
-use rtosim::gate::{Gate, evaluate};
+use rtosim::gate::{Gate, evaluate_named};
 use rtosim::output::Outputs;
 use rtosim::plan::{ChaosItem, Plan, did_you_mean};
 use rtosim::report;
-use rtosim::stats::RtoSample;
 
 /// Runs `simulate`.
 pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
     let plan = &*with_starts(plan, &args.run);
+    check_gate_names(&args.what_if.fail_above, plan)?;
     let wants = Wants {
         costs: !args.no_costs,
         staffing: !args.no_costs,
         ..Wants::default()
     };
     let mut a = with_progress(args.run.trials, |tick| {
-        analyse(plan, &run_options(&args.run), wants, tick)
+        analyse(plan, &run_options(&args.run, plan), wants, tick)
     })??;
     a.summary.chaos.without = args.what_if.without.clone();
     if let Some(path) = &args.csv {
-        let csv = report::trials_csv(plan, &a.model, &a.run.outcomes)?;
+        let csv = report::trials_csv(plan, &a.model, &a.run.outcomes, &a.run.milestones)?;
         Outputs::new(&loaded.files_read)
             .stdout_carries("the summary")
             .write_file(path, csv.as_bytes())?;
@@ -38,7 +38,16 @@ pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     } else {
         emit(&report::render_text(&a.summary))?;
     }
-    Ok(check_gates(&args.what_if.fail_above, &a.rtos))
+    check_gates(&args.what_if.fail_above, plan, &a)
+}
+
+/// Refuses, before any run, a gate that names no milestone or group of the plan.
+pub(super) fn check_gate_names(gates: &[Gate], plan: &Plan) -> Result<()> {
+    let names = milestone_names(plan);
+    let named = |name: &str| names.iter().any(|n| n == name).then(Vec::new);
+    evaluate_named(gates, &[], &named, &names)
+        .map_err(|e| InputError(format!("--fail-above: {e}")))?;
+    Ok(())
 }
 
 /// Checks the `--fail-above` gates: every result on stderr, and the exit code
@@ -47,9 +56,12 @@ pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     clippy::print_stderr,
     reason = "gate results are diagnostics for the CI log"
 )]
-pub(super) fn check_gates(gates: &[Gate], rtos: &RtoSample) -> i32 {
+pub(super) fn check_gates(gates: &[Gate], plan: &Plan, a: &Analysis) -> Result<i32> {
     let mut code = exit::OK;
-    for r in evaluate(gates, rtos.sorted()) {
+    let named = |name: &str| named_times(plan, &a.run.milestones, name);
+    let results = evaluate_named(gates, a.rtos.sorted(), &named, &milestone_names(plan))
+        .map_err(|e| InputError(format!("--fail-above: {e}")))?;
+    for r in results {
         if r.failed {
             eprintln!("error: {}", r.describe());
             code = exit::OBJECTIVE_MISSED;
@@ -57,7 +69,7 @@ pub(super) fn check_gates(gates: &[Gate], rtos: &RtoSample) -> i32 {
             eprintln!("{}", r.describe());
         }
     }
-    code
+    Ok(code)
 }
 
 /// The plan without the risks and factors named by `--without`.

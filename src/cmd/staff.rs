@@ -5,9 +5,10 @@ use anyhow::{Context, Result};
 use super::{InputError, emit, load, run_options, with_progress, with_starts};
 use crate::cli::{GridArgs, RunArgs, StaffArgs};
 use rtosim::analysis::resolve_scenario;
+use rtosim::duration::parse_span;
 use rtosim::exit;
 use rtosim::output::Outputs;
-use rtosim::plan::{Plan, Scenario};
+use rtosim::plan::{Plan, Scenario, did_you_mean};
 use rtosim::staff::{self, Grid, StaffReport, SweepConfig};
 
 /// `rtosim staff`: sweep the staffing options and print the table (or JSON).
@@ -15,10 +16,12 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
     let scenario = resolve_scenario(plan, args.run.scenario.as_deref())?;
+    let (target, milestone) = target(plan, args.target.as_deref())?;
     let sweep = Sweep {
         grid: &args.grid,
         run: &args.run,
-        target: args.target.or(plan.rto_target),
+        target,
+        milestone,
         negligible: args.negligible,
         confidence: args.confidence,
     };
@@ -49,6 +52,9 @@ pub(super) struct Sweep<'a> {
     pub run: &'a RunArgs,
     /// The objective in seconds, if any.
     pub target: Option<f64>,
+    /// The milestone the objective is of (an index into the plan's milestones); `None`: the
+    /// whole recovery.
+    pub milestone: Option<usize>,
     /// `--negligible`, if given.
     pub negligible: Option<f64>,
     /// The chance of meeting the objective an option needs.
@@ -63,7 +69,7 @@ impl Sweep<'_> {
         let grid = Grid::resolve_all(plan, &g.teams, &g.sizes, &g.rotas, &g.on_call, g.people)
             .map_err(input)?;
         let options = grid.options(plan).map_err(input)?;
-        let options_run = run_options(self.run);
+        let options_run = run_options(self.run, plan);
         let config = SweepConfig {
             policy: options_run.policy,
             run: options_run.config,
@@ -72,10 +78,18 @@ impl Sweep<'_> {
         };
         let total = self.run.trials.saturating_mul(options.len() as u64);
         let runs = with_progress(total, |tick| {
-            staff::sweep(plan, scenario, &grid, &options, &config, tick)
+            staff::sweep_for(
+                plan,
+                scenario,
+                &grid,
+                &options,
+                &config,
+                self.milestone,
+                tick,
+            )
         })?
         .context("cannot start worker threads")?;
-        Ok(staff::analyse(
+        let mut report = staff::analyse(
             plan,
             scenario,
             &grid,
@@ -83,6 +97,47 @@ impl Sweep<'_> {
             &runs,
             &config,
             self.confidence,
-        ))
+        );
+        report.milestone = self.milestone.map(|k| plan.milestones[k].name.clone());
+        Ok(report)
+    }
+}
+
+/// What `--target` says: a time, or a milestone (its index, with its rto-target); without
+/// it, the plan's rto-target.
+fn target(plan: &Plan, arg: Option<&str>) -> Result<(Option<f64>, Option<usize>)> {
+    let Some(text) = arg else {
+        return Ok((plan.rto_target, None));
+    };
+    if let Some(k) = plan.milestones.iter().position(|m| m.name == text) {
+        let m = &plan.milestones[k];
+        let Some(t) = m.rto_target else {
+            return Err(InputError(format!(
+                "--target: milestone \"{text}\" has no rto-target (hint: give it rto-target = \"4h\" in the plan)"
+            ))
+            .into());
+        };
+        return Ok((Some(t), Some(k)));
+    }
+    match parse_span(text) {
+        Ok(t) => Ok((Some(t), None)),
+        Err(e) => {
+            let names = plan.milestones.iter().map(|m| m.name.as_str());
+            let hint = did_you_mean(text, names).unwrap_or_else(|| {
+                if plan.milestones.is_empty() {
+                    e.hint().to_string()
+                } else {
+                    let all: Vec<&str> = plan.milestones.iter().map(|m| m.name.as_str()).collect();
+                    format!(
+                        "a time such as 24h, or one of the plan's milestones: {}",
+                        all.join(", ")
+                    )
+                }
+            });
+            Err(InputError(format!(
+                "--target \"{text}\" is neither a time ({e}) nor a milestone (hint: {hint})"
+            ))
+            .into())
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::{InputError, emit, load, policy};
+use super::{InputError, emit, load, policy_for};
 use crate::cli::TrackArgs;
 use rtosim::analysis::resolve_scenario;
 use rtosim::exit;
@@ -146,7 +146,7 @@ fn once(
     let forecasted = track::forecast(
         &plan,
         &scenario,
-        policy(args.run.policy),
+        policy_for(args.run.policy, &plan),
         &config,
         &facts,
         at,

@@ -141,6 +141,30 @@ fn render_plain(r: &CompareReport) -> String {
             )
         }));
     }
+    if let Some(first) = v.first() {
+        for (i, m) in first.milestones.iter().enumerate() {
+            fn at(x: &VariantReport, i: usize) -> Option<&super::run::VariantMilestone> {
+                x.milestones.get(i)
+            }
+            rows.push(row(&format!("{} P90", m.name), &|x| {
+                at(x, i).map_or_else(|| "-".into(), |m| span(m.p90_seconds.value))
+            }));
+            if m.probability_met.is_some() {
+                rows.push(row("  meets target", &|x| {
+                    at(x, i)
+                        .and_then(|m| m.probability_met)
+                        .map_or_else(|| "-".into(), |p| pct(p.value))
+                }));
+            }
+            if v.len() > 1 {
+                rows.push(row("  mean change per trial", &|x| {
+                    at(x, i)
+                        .and_then(|m| m.versus_first)
+                        .map_or_else(|| "-".into(), |p| signed(p.mean_difference_seconds))
+                }));
+            }
+        }
+    }
     out.push_str(&render(&header, &align, &rows, 2));
     if v.len() > 1 {
         out.push_str(

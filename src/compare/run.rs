@@ -72,6 +72,26 @@ pub struct VariantReport {
     /// The S-curve: the RTO at every whole percent from 0 (the fastest trial) to 100 (the
     /// slowest), in seconds.
     pub quantiles_seconds: Vec<f64>,
+    /// Each milestone and group of milestones (tiers, all), in the plan's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<VariantMilestone>,
+}
+
+/// What one variant gives a milestone, or a group of them (`tier1`, ..., `all`: when the last
+/// of them is reached).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VariantMilestone {
+    /// The milestone's or group's name.
+    pub name: String,
+    /// When it is reached: P50.
+    pub p50_seconds: f64,
+    /// P90 with its 95% interval.
+    pub p90_seconds: crate::stats::Estimate,
+    /// The chance that it (every member with a target, for a group) meets its target, counted
+    /// per trial, with its 95% interval; `None` without targets.
+    pub probability_met: Option<crate::stats::Estimate>,
+    /// Pairwise comparison of its times with the first variant's (absent for the first).
+    pub versus_first: Option<Paired>,
 }
 
 /// Everything `compare` reports.
@@ -132,10 +152,32 @@ pub fn compare(
     let mut reports = Vec::with_capacity(variants.len());
     let mut first: Option<Vec<f64>> = None;
     let target = plans[0].rto_target;
+    let mut first_milestones: Option<Vec<Vec<f64>>> = None;
     for v in variants {
         let plan = plans[v.plan];
         let model = Model::compile(plan, &v.scenario, v.policy);
-        let outcomes = sim::run_outcomes(&model, config, progress)?;
+        let (outcomes, times) = sim::run_outcomes_with_milestones(&model, config, progress)?;
+        let series = milestone_series(plan, &times);
+        let milestones = series
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (name, values, met))| {
+                let sample = RtoSample::new(values.clone()).ok()?;
+                Some(VariantMilestone {
+                    name: name.clone(),
+                    p50_seconds: sample.quantile(0.5),
+                    p90_seconds: sample.quantile_ci(0.9),
+                    probability_met: met
+                        .map(|hits| crate::stats::proportion(hits, values.len() as u64)),
+                    versus_first: first_milestones
+                        .as_ref()
+                        .map(|base| paired(values, &base[i], None)),
+                })
+            })
+            .collect();
+        if first_milestones.is_none() {
+            first_milestones = Some(series.into_iter().map(|(_, v, _)| v).collect());
+        }
         let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
         let sample = RtoSample::new(rtos.clone()).ok();
         let versus_first = first.as_ref().map(|base| paired(&rtos, base, target));
@@ -172,6 +214,7 @@ pub fn compare(
             target: summary.target,
             versus_first,
             quantiles_seconds,
+            milestones,
         });
     }
     Ok(CompareReport {
@@ -183,6 +226,46 @@ pub fn compare(
         target_seconds: target,
         variants: reports,
     })
+}
+
+/// Each milestone's and then each group's times in trial order, with the trials in which it
+/// (every member with a target) met its target, when it has one.
+fn milestone_series(
+    plan: &Plan,
+    times: &sim::MilestoneTimes,
+) -> Vec<(String, Vec<f64>, Option<u64>)> {
+    let mut out: Vec<(String, Vec<f64>, Option<u64>)> = Vec::new();
+    let n = times.trials();
+    let met = |members: &[usize]| {
+        members
+            .iter()
+            .any(|&k| plan.milestones[k].rto_target.is_some())
+            .then(|| {
+                (0..n)
+                    .filter(|&i| {
+                        let t = times.trial(i);
+                        members.iter().all(|&k| {
+                            plan.milestones[k]
+                                .rto_target
+                                .is_none_or(|target| t[k] <= target)
+                        })
+                    })
+                    .count() as u64
+            })
+    };
+    for (k, m) in plan.milestones.iter().enumerate() {
+        out.push((m.name.clone(), times.of(k).collect(), met(&[k])));
+    }
+    for (group, members) in crate::analysis::milestone_groups(plan) {
+        if members.len() > 1 {
+            out.push((
+                group,
+                crate::analysis::group_times(times, &members),
+                met(&members),
+            ));
+        }
+    }
+    out
 }
 
 /// Pairwise comparison of two runs' RTOs in trial order, against the objective `target`.

@@ -21,7 +21,7 @@ pub use chaos::{ChaosItem, Factor, Handover, Risk, RiskEffect, Shift};
 pub use diag::{Diagnostic, KeyPath, Location, Seg, Severity, did_you_mean};
 pub use dot::render_dot;
 pub use model::Recorded;
-pub use model::{Alternative, Limit, Plan, Retry, Scenario, Step, Team};
+pub use model::{Alternative, Limit, Milestone, Plan, Retry, Scenario, Step, Team};
 pub use validate::{DEFAULT_SIZE_ELASTICITY, MAX_COUNT, MAX_RETRIES, validate, validate_with};
 pub use workforce::{Rota, StartBand, Starts, WorkHours};
 

@@ -137,6 +137,20 @@ pub struct Scenario {
     pub starts: Option<Starts>,
 }
 
+/// A point of the recovery with its own objective, such as "customers can order": reached when
+/// every step it needs is done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Milestone {
+    /// Unique name.
+    pub name: String,
+    /// Indices of the steps it needs, ascending and without repeats.
+    pub needs: Vec<usize>,
+    /// Its objective in seconds, if set.
+    pub rto_target: Option<f64>,
+    /// Its tier (lower tiers first), if set.
+    pub tier: Option<u32>,
+}
+
 /// A validated recovery plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -166,9 +180,16 @@ pub struct Plan {
     pub handoff: Option<Dist>,
     /// When in the week the disaster strikes, if the plan says.
     pub starts: Option<Starts>,
+    /// Milestones, in file order.
+    pub milestones: Vec<Milestone>,
 }
 
 impl Plan {
+    /// Whether any milestone has its own objective.
+    pub fn has_milestone_targets(&self) -> bool {
+        self.milestones.iter().any(|m| m.rto_target.is_some())
+    }
+
     /// Finds a scenario by name.
     pub fn scenario(&self, name: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.name == name)

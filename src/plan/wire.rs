@@ -45,6 +45,24 @@ pub struct PlanWire {
     /// Shared factors.
     #[serde(default)]
     pub factor: Vec<super::chaos_wire::FactorWire>,
+    /// Milestones: points of the recovery with their own objectives.
+    #[serde(default)]
+    pub milestone: Vec<MilestoneWire>,
+}
+
+/// A milestone: the steps (or systems) that must be done for it, and its objective.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MilestoneWire {
+    /// Unique name.
+    pub name: Option<String>,
+    /// Step ids or system names (= every step of the system).
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// The milestone's recovery time objective, such as `"4h"`.
+    pub rto_target: Option<String>,
+    /// Its tier: lower tiers come back first.
+    pub tier: Option<i64>,
 }
 
 /// A team: either `name = N` (N groups of one person) or a table.

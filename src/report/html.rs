@@ -125,6 +125,17 @@ pub fn render_html(m: &ManagementReport) -> String {
     table(&mut out, &sections::key_figures(r));
     out.push_str("</section>\n");
 
+    if let Some(t) = super::milestones_table(&r.milestones) {
+        out.push_str("<section id=\"milestones\">\n<h2>Milestones</h2>\n");
+        out.push_str("<p>When each milestone is reached, with 95% intervals, and the chance of meeting its target.</p>\n");
+        table(&mut out, &t);
+        out.push_str("<ul>\n");
+        for s in super::milestones_sentences(&r.milestones, super::milestones::says_deadline(r)) {
+            let _ = writeln!(out, "<li>{}</li>", escape(&s));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+
     out.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for c in &m.charts {
         let _ = writeln!(

@@ -116,6 +116,14 @@ pub fn build(
             Chart::P90Drivers(p90),
         ));
     }
+    if let Some(m) = spec::milestones_chart(plan, &analysis.run.milestones, summary) {
+        specs.push((
+            "milestones",
+            "When each milestone is reached".to_string(),
+            "One curve per milestone: read across from a time to the chance that the milestone is reached by then. Dashed lines, in each curve's colour, mark its target; the dot is the share of recoveries that met it.".to_string(),
+            Chart::Milestones(m),
+        ));
+    }
     let has_teams = model.steps.iter().any(|s| s.team != sim::NONE);
     for replay in &analysis.replays {
         let (q, trial, state) = (replay.quantile, replay.trial, &replay.state);

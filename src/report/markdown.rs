@@ -64,6 +64,15 @@ pub fn render_markdown(m: &ManagementReport) -> String {
     out.push_str("\n\n## Key figures\n\n");
     table(&mut out, &sections::key_figures(r));
 
+    if let Some(t) = super::milestones_table(&r.milestones) {
+        out.push_str("## Milestones\n\nWhen each milestone is reached, with 95% intervals, and the chance of meeting its target.\n\n");
+        table(&mut out, &t);
+        for s in super::milestones_sentences(&r.milestones, super::milestones::says_deadline(r)) {
+            let _ = writeln!(out, "- {}", escape(&s));
+        }
+        out.push('\n');
+    }
+
     out.push_str("## Charts\n\n");
     for c in &m.charts {
         let _ = writeln!(out, "### {}\n", escape(&c.title));

@@ -9,6 +9,7 @@ mod csv;
 pub mod html;
 pub mod management;
 pub mod markdown;
+mod milestones;
 pub mod narrative;
 pub mod ranking;
 mod recorded;
@@ -25,6 +26,10 @@ pub use check::render_check;
 pub use csv::trials_csv;
 pub use management::{
     ManagementReport, RenderedChart, ReportInputs, build as build_management_report, shell_quote,
+};
+pub use milestones::{
+    JointStats, MilestoneCost, MilestoneStats, MilestoneStep, MilestonesReport,
+    milestones_sentences, milestones_table, render_milestones_text,
 };
 pub use recorded::{parameters, render_recorded};
 pub use summary::{

@@ -202,6 +202,10 @@ pub struct SimReport {
     /// plan draws the start per trial.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starts: Option<StartsStats>,
+    /// Each milestone, and the tiers counted together (absent from the JSON for plans without
+    /// milestones).
+    #[serde(skip_serializing_if = "super::MilestonesReport::is_empty")]
+    pub milestones: super::MilestonesReport,
 }
 
 /// When the disaster strikes, and what that does to the RTO.

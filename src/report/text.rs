@@ -175,6 +175,10 @@ fn render_plain(r: &SimReport) -> String {
         }
     }
     out.push_str(&super::render_chaos_text(&r.chaos));
+    out.push_str(&super::render_milestones_text(
+        &r.milestones,
+        super::milestones::says_deadline(r),
+    ));
     out
 }
 

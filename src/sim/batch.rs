@@ -28,8 +28,10 @@ pub struct StepLanes {
 /// Per-thread buffers for batches of trials, reused so a batch allocates nothing.
 #[derive(Debug, Clone)]
 pub struct TrialBatch {
-    finish: Vec<[f64; LANES]>,
-    enabler: Vec<[u32; LANES]>,
+    /// Each step's finish time, lane by lane.
+    pub(super) finish: Vec<[f64; LANES]>,
+    /// The step whose finish let each step start, lane by lane.
+    pub(super) enabler: Vec<[u32; LANES]>,
     /// The RTO of each lane's trial.
     pub rto: [f64; LANES],
     /// The step that finished last in each lane (the first of them on a tie), or [`NONE`].

@@ -7,6 +7,7 @@ mod batch;
 pub mod chaos;
 mod known;
 mod lanes;
+mod milestones;
 mod model;
 mod ready;
 mod runner;
@@ -14,11 +15,12 @@ mod trial;
 
 pub use known::{Known, Progress};
 pub use lanes::assign_groups;
+pub use milestones::{MilestoneTimes, Milestones};
 pub use model::{
     CStep, Model, NONE, PlainLogNormal, Policy, attempt_time, id_order, step_stream_keys,
 };
 pub use runner::{
     Accum, BLOCK, MedianSampler, Outcome, ResourceSums, RunConfig, RunResult, deterministic,
-    planned, replay, run, run_outcomes,
+    planned, replay, run, run_outcomes, run_outcomes_with_milestones,
 };
 pub use trial::{MeanSampler, RandomSampler, Sampler, StepTiming, TrialState, splitmix, trial_key};

@@ -5,6 +5,7 @@
 //! (offsets into flat arrays); nothing here is a hash map or a string.
 
 use super::chaos::{ChaosModel, TAG_FALLBACK, TAG_STEP, stream_id};
+use super::milestones::Milestones;
 use super::trial::stream_offset;
 use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
@@ -22,6 +23,9 @@ pub enum Policy {
     Lft,
     /// The order steps appear in the plan.
     Playbook,
+    /// Latest finish time backwards from the objectives of the milestones each step feeds (the
+    /// tightest wins) and the whole recovery's; ties by [`Policy::Lft`], then plan order.
+    Deadline,
 }
 
 impl Policy {
@@ -30,6 +34,17 @@ impl Policy {
         match self {
             Policy::Lft => "lft",
             Policy::Playbook => "playbook",
+            Policy::Deadline => "deadline",
+        }
+    }
+
+    /// The policy used when none is asked for: [`Policy::Deadline`] when the plan's milestones
+    /// have objectives (they are what the order should serve), else [`Policy::Lft`].
+    pub fn default_for(plan: &Plan) -> Policy {
+        if plan.has_milestone_targets() {
+            Policy::Deadline
+        } else {
+            Policy::Lft
         }
     }
 }
@@ -146,6 +161,8 @@ pub struct Model {
     /// What is known of a recovery in progress, when trials are conditioned on a log (see
     /// [`Model::condition`]); `None` for `simulate`.
     pub known: Option<Box<super::known::Known>>,
+    /// The plan's milestones: the steps each needs.
+    pub milestones: Milestones,
 }
 
 impl Model {
@@ -273,6 +290,7 @@ impl Model {
             record_starts: false,
             chaos: ChaosModel::compile(plan, &compiled_of, plan.starts_of(scenario)).map(Box::new),
             known: None,
+            milestones: Milestones::compile(plan, &compiled_of),
         };
         model.set_policy(policy);
         model
@@ -350,6 +368,17 @@ impl Model {
                     )
                 });
             }
+            Policy::Deadline => {
+                let lft = self.latest_finish_times();
+                let due = self.deadline_finish_times();
+                order.sort_by(|&a, &b| {
+                    let (a, b) = (a as usize, b as usize);
+                    due[a]
+                        .total_cmp(&due[b])
+                        .then(lft[a].total_cmp(&lft[b]))
+                        .then(self.steps[a].plan_index.cmp(&self.steps[b].plan_index))
+                });
+            }
         }
         let mut rank = vec![0u32; n];
         for (r, &s) in order.iter().enumerate() {
@@ -358,6 +387,23 @@ impl Model {
         self.rank = rank;
         self.by_rank = order;
         self.policy = policy;
+    }
+
+    /// Latest finish times from a backward pass over mean attempt durations, starting from each
+    /// step's deadline ([`Milestones::step_deadlines`]): a step must finish by its own deadline
+    /// and early enough for every successor to finish by its own. Infinite for steps that feed
+    /// no objective.
+    pub fn deadline_finish_times(&self) -> Vec<f64> {
+        let n = self.len();
+        let mean: Vec<f64> = (0..n).map(|s| self.mean_attempt(s)).collect();
+        let mut lf = self.milestones.step_deadlines(n);
+        for s in (0..n).rev() {
+            for &q in self.succs(s) {
+                let q = q as usize;
+                lf[s] = lf[s].min(lf[q] - mean[q]);
+            }
+        }
+        lf
     }
 
     /// Latest finish times from a backward pass over mean attempt durations, against the

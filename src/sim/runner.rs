@@ -8,7 +8,8 @@
 use std::sync::{Mutex, PoisonError};
 
 use super::batch::{LANES, TrialBatch};
-use super::model::{CStep, Model};
+use super::milestones::MilestoneTimes;
+use super::model::{CStep, Model, NONE};
 use super::trial::{RandomSampler, Sampler, StepResult, StepTiming, TrialState};
 use crate::dist::{BetaCdfTable, Score, normal_cdf_f32};
 use crate::stats::histogram::{LogHistogram, bucket_index};
@@ -96,6 +97,9 @@ pub struct Accum {
     /// order (ties to the first), then the trials that lost no data: what the recovery point
     /// distribution is read from.
     pub data_loss_set_by: Vec<u64>,
+    /// Trials in which each step was on each milestone's critical chain: milestone `k`, step
+    /// `s` at `k * steps + s`.
+    pub milestone_critical: Vec<u64>,
 }
 
 impl Accum {
@@ -111,6 +115,7 @@ impl Accum {
             limits: vec![ResourceSums::default(); model.limit_capacity.len()],
             fired: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len())],
             data_loss_set_by: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len() + 1)],
+            milestone_critical: vec![0; n * model.milestones.len()],
         }
     }
 
@@ -140,6 +145,13 @@ impl Accum {
         for (a, b) in self.data_loss_set_by.iter_mut().zip(&o.data_loss_set_by) {
             *a += b;
         }
+        for (a, b) in self
+            .milestone_critical
+            .iter_mut()
+            .zip(&o.milestone_critical)
+        {
+            *a += b;
+        }
         self
     }
 }
@@ -149,6 +161,8 @@ impl Accum {
 pub struct RunResult {
     /// One outcome per trial, in trial order.
     pub outcomes: Vec<Outcome>,
+    /// When each milestone was reached in each trial (empty for a plan without milestones).
+    pub milestones: MilestoneTimes,
     /// Streamed statistics.
     pub accum: Accum,
 }
@@ -252,9 +266,17 @@ impl Worker {
         }
     }
 
-    fn block(&mut self, model: &Model, seed: u64, block: usize, outcomes: &mut [Outcome]) {
+    fn block(
+        &mut self,
+        model: &Model,
+        seed: u64,
+        block: usize,
+        outcomes: &mut [Outcome],
+        marks: &mut [f64],
+    ) {
         let first = (block * BLOCK) as u64;
         let trials = outcomes.len();
+        let m = model.milestones.len();
         // Plans without teams, limits or chaos run LANES trials at a time (the same results as
         // one at a time); what is left over, and every other plan, one at a time.
         let batched = if self.batch.is_some() {
@@ -265,21 +287,73 @@ impl Worker {
         if self.collect == Collect::Outcomes {
             for i in (0..batched).step_by(LANES) {
                 self.batch_outcomes(model, seed, first, i, &mut outcomes[i..i + LANES]);
+                self.mark_batch(model, &mut marks[i * m..(i + LANES) * m]);
             }
             for (i, out) in outcomes.iter_mut().enumerate().skip(batched) {
                 *out = self.trial_outcome(model, RandomSampler::new(seed, first + i as u64));
+                self.mark_state(model, &mut marks[i * m..(i + 1) * m]);
             }
             return;
         }
         for i in (0..batched).step_by(LANES) {
             self.batch_trials(model, seed, first, i, &mut outcomes[i..i + LANES]);
+            self.mark_batch(model, &mut marks[i * m..(i + LANES) * m]);
             self.end_tile(i + LANES - 1, trials);
         }
         for (i, out) in outcomes.iter_mut().enumerate().skip(batched) {
             *out = self.trial(model, RandomSampler::new(seed, first + i as u64), i);
+            self.mark_state(model, &mut marks[i * m..(i + 1) * m]);
             self.end_tile(i, trials);
         }
         self.rank_block(model.len(), outcomes);
+    }
+
+    /// Writes when each milestone was reached in the trial the state holds to `marks` and,
+    /// when the run collects everything, counts each milestone's critical chain: back from the
+    /// step that completed it along the events that let each step start.
+    #[inline]
+    fn mark_state(&mut self, model: &Model, marks: &mut [f64]) {
+        let (n, st) = (model.len(), &self.state);
+        for (k, mark) in marks.iter_mut().enumerate() {
+            let (at, by) = model.milestones.reached(k, |s| st.finish[s]);
+            *mark = at;
+            if self.collect == Collect::Everything {
+                let critical = &mut self.accum.milestone_critical[k * n..][..n];
+                let mut s = by;
+                while s != NONE {
+                    critical[s as usize] += 1;
+                    s = st.enabler[s as usize];
+                }
+            }
+        }
+    }
+
+    /// [`Worker::mark_state`] for the trials of the batch, lane by lane.
+    #[inline]
+    fn mark_batch(&mut self, model: &Model, marks: &mut [f64]) {
+        let m = model.milestones.len();
+        if m == 0 {
+            return;
+        }
+        let n = model.len();
+        let batch = self
+            .batch
+            .as_ref()
+            .expect("trials run side by side only when the plan allows it");
+        for (l, marks) in marks.chunks_exact_mut(m).enumerate() {
+            for (k, mark) in marks.iter_mut().enumerate() {
+                let (at, by) = model.milestones.reached(k, |s| batch.finish[s][l]);
+                *mark = at;
+                if self.collect == Collect::Everything {
+                    let critical = &mut self.accum.milestone_critical[k * n..][..n];
+                    let mut s = by;
+                    while s != NONE {
+                        critical[s as usize] += 1;
+                        s = batch.enabler[s as usize][l];
+                    }
+                }
+            }
+        }
     }
 
     /// Runs one trial for its outcome alone.
@@ -586,6 +660,17 @@ pub fn run_outcomes(
     Ok(run_collecting(model, config, Collect::Outcomes, progress)?.outcomes)
 }
 
+/// [`run_outcomes`] with each trial's milestone times: what a what-if run or a staffing option
+/// needs to say what it does to each milestone.
+pub fn run_outcomes_with_milestones(
+    model: &Model,
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<Outcome>, MilestoneTimes), rayon::ThreadPoolBuildError> {
+    let run = run_collecting(model, config, Collect::Outcomes, progress)?;
+    Ok((run.outcomes, run.milestones))
+}
+
 fn run_collecting(
     model: &Model,
     config: &RunConfig,
@@ -593,19 +678,26 @@ fn run_collecting(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
     let mut outcomes = vec![Outcome::default(); config.trials as usize];
+    let m = model.milestones.len();
+    let mut milestones = MilestoneTimes::new(m, outcomes.len());
+    // Each block's milestone times beside its outcomes (empty slices without milestones).
+    let marks = milestones
+        .times
+        .chunks_mut((BLOCK * m).max(1))
+        .chain(std::iter::repeat_with(<&mut [f64]>::default));
     // Each thread keeps one worker and takes the next block whenever it is free, so the threads
     // finish within a block of each other, and only one set of histograms per thread is merged.
     // Which thread runs a block does not matter: every statistic merges exactly.
-    let blocks = Mutex::new(outcomes.chunks_mut(BLOCK).enumerate());
+    let blocks = Mutex::new(outcomes.chunks_mut(BLOCK).zip(marks).enumerate());
     let work = |_: rayon::BroadcastContext<'_>| {
         let mut worker: Option<Worker> = None;
         loop {
             let next = blocks.lock().unwrap_or_else(PoisonError::into_inner).next();
-            let Some((block, chunk)) = next else {
+            let Some((block, (chunk, marks))) = next else {
                 return worker.map(|w| w.accum);
             };
             let worker = worker.get_or_insert_with(|| Worker::new(model, collect));
-            worker.block(model, config.seed, block, chunk);
+            worker.block(model, config.seed, block, chunk, marks);
             progress(chunk.len() as u64);
         }
     };
@@ -623,7 +715,11 @@ fn run_collecting(
         .into_iter()
         .flatten()
         .fold(Accum::new(model), Accum::merge);
-    Ok(RunResult { outcomes, accum })
+    Ok(RunResult {
+        outcomes,
+        milestones,
+        accum,
+    })
 }
 
 /// The outcome and full schedule of one trial, for charts of a representative run.

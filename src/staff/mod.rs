@@ -23,4 +23,4 @@ pub use report::{
     TeamStaffing, analyse,
 };
 pub use rota::RotaArg;
-pub use sweep::{OptionRun, OptionStats, SweepConfig, sweep};
+pub use sweep::{OptionRun, OptionStats, SweepConfig, sweep, sweep_for};

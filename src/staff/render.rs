@@ -108,6 +108,12 @@ fn render_plain(r: &StaffReport) -> String {
             );
         }
     }
+    if let Some(m) = &r.milestone {
+        let _ = writeln!(
+            out,
+            "Sized for milestone {m}: every time below is when it is reached, not the whole recovery."
+        );
+    }
     if let Some(t) = r.target_seconds {
         let _ = writeln!(
             out,

@@ -168,6 +168,10 @@ pub struct StaffReport {
     /// `--negligible`, when given: a P90 saving within this many seconds does not matter
     /// (without it, each gain's threshold is the larger of 5 minutes and 1% of its P90).
     pub negligible_seconds: Option<f64>,
+    /// The milestone the figures are of (`staff --target MILESTONE`); `None`: the whole
+    /// recovery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<String>,
     /// The chance of meeting the objective an option must reach.
     pub confidence: f64,
     /// What the sweep varies.
@@ -268,6 +272,7 @@ pub fn analyse(
         people: grid.people,
         target_seconds: config.target,
         negligible_seconds: config.negligible,
+        milestone: None,
         confidence,
         swept: grid
             .dims

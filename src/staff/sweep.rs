@@ -89,15 +89,39 @@ pub fn sweep(
     config: &SweepConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<OptionRun>, rayon::ThreadPoolBuildError> {
+    sweep_for(plan, scenario, grid, options, config, None, progress)
+}
+
+/// [`sweep`] of the time milestone `milestone` (an index into the plan's milestones) is
+/// reached, instead of the whole recovery's, when one is given: `staff --target MILESTONE`.
+pub fn sweep_for(
+    plan: &Plan,
+    scenario: &Scenario,
+    grid: &Grid,
+    options: &[StaffOption],
+    config: &SweepConfig,
+    milestone: Option<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<OptionRun>, rayon::ThreadPoolBuildError> {
     options
         .iter()
         .map(|option| {
             let staffed = grid.apply(plan, option);
             let model = Model::compile(&staffed, scenario, config.policy);
-            // An option needs each trial's RTO alone.
-            let outcomes = sim::run_outcomes(&model, &config.run, progress)?;
-            let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
-            let det = sim::deterministic(&model).rto;
+            let det = sim::deterministic(&model);
+            // An option needs each trial's RTO (or milestone time) alone.
+            let (rtos, det): (Vec<f64>, f64) = match milestone {
+                None => {
+                    let outcomes = sim::run_outcomes(&model, &config.run, progress)?;
+                    (outcomes.iter().map(|o| o.rto).collect(), det.rto)
+                }
+                Some(k) => {
+                    let (_, times) =
+                        sim::run_outcomes_with_milestones(&model, &config.run, progress)?;
+                    let at = model.milestones.reached(k, |s| det.finish[s]).0;
+                    (times.of(k).collect(), at)
+                }
+            };
             Ok(OptionRun {
                 stats: OptionStats::from_rtos(rtos.clone(), config.target, det),
                 rtos,

@@ -19,6 +19,9 @@ use crate::chart::theme::{
 };
 use crate::duration::format_span;
 
+/// Colour of the milestone lines: a magenta that no system colour (viridis) is close to.
+const MILESTONE: RGBColor = RGBColor(200, 0, 130);
+
 /// Height of one lane in SVG pixels.
 pub const LANE: f64 = 30.0;
 /// Opacity of unattended bars: the same hue, lighter.
@@ -43,6 +46,12 @@ fn keys(spec: &GanttSpec) -> Vec<(Key, String)> {
         keys.push((
             Key::Line(OBJECTIVE, OBJECTIVE_WIDTH, Orient::Vertical),
             "objective".into(),
+        ));
+    }
+    for (name, at) in &spec.milestones {
+        keys.push((
+            Key::Dashed(MILESTONE, Orient::Vertical),
+            format!("{name} reached at {}", format_span(at * 3600.0)),
         ));
     }
     keys
@@ -159,8 +168,21 @@ pub fn gantt<DB: DrawingBackend>(
         let (x0, _, x1, _) = px_of(bar);
         occupied[bar.lane].push((x0, x1));
     }
+    // Milestone lines: dotted, across the lanes, named in the legend (the strip above holds the
+    // RTO and the objective).
+    for (_, at) in &spec.milestones {
+        let (x, y_top) = chart.backend_coord(&(*at, lanes as f64));
+        let (_, y_bottom) = chart.backend_coord(&(*at, 0.0));
+        root.draw(&DashedPathElement::new(
+            vec![(x, y_top), (x, y_bottom)],
+            th.px(2.0),
+            th.px(3.0),
+            MILESTONE.stroke_width(th.upx(1.5)),
+        ))?;
+    }
     let mut lines: Vec<f64> = vec![spec.rto];
     lines.extend(spec.objective.filter(|&o| o <= spec.x_max));
+    lines.extend(spec.milestones.iter().map(|m| m.1));
     for h in lines {
         let x = chart.backend_coord(&(h, 0.0)).0;
         for lane in &mut occupied {

@@ -7,5 +7,6 @@ pub(crate) mod common;
 pub(crate) mod dist;
 pub(crate) mod gantt;
 pub(crate) mod load;
+pub(crate) mod milestones;
 pub(crate) mod p90;
 pub(crate) mod tornado;

@@ -7,6 +7,7 @@
 //! drivers, `p90` the ranking of what adds time at P90, `schedule` those of one trial's schedule.
 
 mod dist;
+mod milestones;
 mod p90;
 mod schedule;
 
@@ -14,5 +15,6 @@ pub use dist::{
     Bin, Driver, HistogramSpec, Objective, Percentile, SCurveSpec, TOP_DRIVERS, Tail, TornadoSpec,
     histogram, representative_trial, s_curve, tornado,
 };
+pub use milestones::{MilestoneCurve, MilestonesSpec, milestones_chart};
 pub use p90::{P90Bar, P90DriversSpec, TOP_P90_DRIVERS, p90_drivers};
 pub use schedule::{BarKind, GanttBar, GanttSpec, Lane, LoadSpec, TeamLoad, gantt, load};

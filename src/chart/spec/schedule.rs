@@ -70,6 +70,9 @@ pub struct GanttSpec {
     pub critical_chain: Vec<String>,
     /// The objective in hours, when the plan sets one.
     pub objective: Option<f64>,
+    /// When each milestone was reached in the trial, in hours, earliest first (milestones whose
+    /// needs all survive are left out: they are reached at 0).
+    pub milestones: Vec<(String, f64)>,
     /// Right end of the time axis in hours.
     pub x_max: f64,
 }
@@ -246,7 +249,15 @@ pub fn gantt(
         }
     }
     let objective = objective.map(hours);
+    let mut milestones: Vec<(String, f64)> = (0..model.milestones.len())
+        .filter_map(|k| {
+            let (at, by) = model.milestones.reached(k, |s| st.finish[s]);
+            (by != crate::sim::NONE).then(|| (plan.milestones[k].name.clone(), hours(at)))
+        })
+        .collect();
+    milestones.sort_by(|a, b| a.1.total_cmp(&b.1));
     GanttSpec {
+        milestones,
         represents: represents.to_string(),
         trial,
         rto: hours(st.rto),

@@ -61,6 +61,7 @@ pub fn validate_with(
 
 mod chaos;
 mod dist;
+mod milestones;
 mod timings;
 mod whole;
 mod workforce;
@@ -309,6 +310,7 @@ impl Checker {
             .as_ref()
             .and_then(|w| self.starts(KeyPath::root().key("starts"), w));
         self.workforce_checks(&wire, &teams, &steps, starts, &scenarios);
+        let milestones = self.milestones(&wire, &resolver, rto_target);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         Some(Plan {
@@ -328,6 +330,7 @@ impl Checker {
             factors: chaos.factors,
             handoff: chaos.handoff,
             starts,
+            milestones,
         })
     }
 
