@@ -413,3 +413,66 @@ fn machine_logs_and_the_scribe_log_mix() {
     let remaining = v["finish"][0]["remaining_seconds"].as_f64().unwrap();
     assert!((remaining - 120.0).abs() < 10.0, "{remaining}");
 }
+
+/// Milestones in the live forecast: one already reached late has no chance of meeting its
+/// objective, one whose remaining work is fixed is reached exactly when that work is done, and
+/// the tier counts both in the same recovery.
+#[test]
+fn milestones_are_forecast_from_what_is_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[teams]
+ops = 1
+[[step]]
+id = "a"
+team = "ops"
+duration = "1h"
+[[step]]
+id = "b"
+team = "ops"
+after = ["a"]
+duration = "2h"
+[[milestone]]
+name = "first"
+needs = ["a"]
+rto-target = "30m"
+tier = 1
+[[milestone]]
+name = "second"
+needs = ["b"]
+rto-target = "4h"
+tier = 1
+"#,
+    )
+    .unwrap();
+    let log = dir.path().join("log.csv");
+    std::fs::write(
+        &log,
+        "step,started,ended\na,2026-11-14T08:00:00Z,2026-11-14T08:40:00Z\n",
+    )
+    .unwrap();
+    let (plan, log) = (plan.to_str().unwrap(), log.to_str().unwrap());
+    let v = json(&[
+        "track", plan, "--log", log, "--now", "last", "--trials", "500", "--json",
+    ]);
+    let m = v["milestones"].as_array().unwrap();
+    let names: Vec<&str> = m.iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["first", "second", "tier1", "all"]);
+    assert_eq!(m[0]["reached"], true);
+    assert_eq!(m[0]["p90_seconds"]["value"], 2400.0);
+    assert_eq!(m[0]["p_meet"]["value"], 0.0);
+    // b starts at once (now is the last event, 08:40) and takes its fixed 2 h.
+    assert_eq!(m[1]["p50_seconds"]["value"], 2400.0 + 7200.0);
+    assert_eq!(m[1]["p_meet"]["value"], 1.0);
+    assert_eq!(m[2]["p_meet"]["value"], 0.0);
+    let text = stdout(&rtosim(&[
+        "track", plan, "--log", log, "--now", "last", "--trials", "500",
+    ]));
+    assert!(
+        text.contains("Milestones (P90, chance of meeting the objective):"),
+        "{text}"
+    );
+}

@@ -64,7 +64,7 @@ pub fn group_times(times: &MilestoneTimes, members: &[usize]) -> Vec<f64> {
 }
 
 /// Whether every member with an objective met it in trial `i`.
-fn all_met(plan: &Plan, times: &MilestoneTimes, members: &[usize], i: usize) -> bool {
+pub fn all_met(plan: &Plan, times: &MilestoneTimes, members: &[usize], i: usize) -> bool {
     let t = times.trial(i);
     members.iter().all(|&k| {
         plan.milestones[k]

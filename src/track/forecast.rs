@@ -102,6 +102,27 @@ pub struct Movement {
     pub p_meet: Option<Estimate>,
 }
 
+/// One milestone, or a group of them (`tier1`, ..., `all`: the last of them), now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneForecast {
+    /// The milestone's or group's name.
+    pub name: String,
+    /// Whether it is reached already (in every trial by now: its needs are all done).
+    pub reached: bool,
+    /// When it is reached at P50 and P90, in seconds from `started`, with 95% intervals.
+    pub p50_seconds: Estimate,
+    /// At P90.
+    pub p90_seconds: Estimate,
+    /// The P90 as a clock time.
+    pub p90_clock: String,
+    /// Its objective in seconds (a group: every member's), when it has one.
+    pub target_seconds: Option<f64>,
+    /// P(meet the objective): for a group, every member meets its own in the same recovery.
+    pub p_meet: Option<Estimate>,
+    /// Change of `p_meet` since the previous forecast, in `--follow` (paired per trial).
+    pub p_meet_movement: Option<Estimate>,
+}
+
 /// The live forecast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecast {
@@ -133,8 +154,9 @@ pub struct Forecast {
     pub objective_seconds: Option<f64>,
     /// P(RTO <= objective), with its 95% interval.
     pub p_meet: Option<Estimate>,
-    /// Milestones and their chance: empty until the plan has milestones.
-    pub milestones: Vec<serde_json::Value>,
+    /// Each milestone, then each tier and all of them together: when reached and the chance
+    /// of meeting the objective, and how that chance moved.
+    pub milestones: Vec<MilestoneForecast>,
     /// The steps not done most often on the chain that sets the finish (leaving out those on
     /// it in every trial).
     pub sets_finish: Vec<SetsFinish>,
@@ -158,6 +180,8 @@ pub struct Forecasted {
     pub forecast: Forecast,
     /// Trial `i`'s RTO in seconds from `started`.
     pub rtos: Vec<f64>,
+    /// For each entry of `forecast.milestones` with an objective, whether trial `i` met it.
+    pub milestones_met: Vec<Option<Vec<bool>>>,
 }
 
 /// Forecasts `scenario` of `plan` conditioned on `facts` at `now`; `previous` is the last
@@ -313,6 +337,8 @@ pub fn forecast(
             }),
         }
     });
+    let (milestones, milestones_met) =
+        milestone_forecasts(plan, &run.milestones, elapsed, previous, &clock);
     let round = |t: Timestamp| t.round(jiff::Unit::Second).unwrap_or(t).to_string();
     Ok(Forecasted {
         forecast: Forecast {
@@ -330,7 +356,7 @@ pub fn forecast(
             finish,
             objective_seconds: plan.rto_target,
             p_meet,
-            milestones: Vec::new(),
+            milestones,
             sets_finish,
             overdue,
             outside,
@@ -339,7 +365,76 @@ pub fn forecast(
             movement,
         },
         rtos,
+        milestones_met,
     })
+}
+
+/// Each milestone, then each group of them, from the trials' milestone times; the chance of
+/// meeting each objective moved against `previous` trial by trial (the same draws).
+fn milestone_forecasts(
+    plan: &Plan,
+    times: &sim::MilestoneTimes,
+    elapsed: f64,
+    previous: Option<&Forecasted>,
+    clock: &dyn Fn(f64) -> String,
+) -> (Vec<MilestoneForecast>, Vec<Option<Vec<bool>>>) {
+    if plan.milestones.is_empty() || times.trials() == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let mut series: Vec<(String, Vec<usize>)> = (0..plan.milestones.len())
+        .map(|k| (plan.milestones[k].name.clone(), vec![k]))
+        .collect();
+    series.extend(
+        crate::analysis::milestone_groups(plan)
+            .into_iter()
+            .filter(|(_, members)| members.len() > 1),
+    );
+    let n = times.trials();
+    let mut out = Vec::new();
+    let mut met_all = Vec::new();
+    for (j, (name, members)) in series.into_iter().enumerate() {
+        let values = crate::analysis::group_times(times, &members);
+        let Ok(sample) = RtoSample::new(values) else {
+            continue;
+        };
+        let targeted = members
+            .iter()
+            .any(|&k| plan.milestones[k].rto_target.is_some());
+        let met: Option<Vec<bool>> = targeted.then(|| {
+            (0..n)
+                .map(|i| crate::analysis::all_met(plan, times, &members, i))
+                .collect()
+        });
+        let share = |m: &[bool]| proportion(m.iter().filter(|&&b| b).count() as u64, n as u64);
+        let as_f64 = |m: &[bool]| {
+            m.iter()
+                .map(|&b| f64::from(u8::from(b)))
+                .collect::<Vec<_>>()
+        };
+        let movement = match (&met, previous.and_then(|p| p.milestones_met.get(j))) {
+            (Some(now), Some(Some(before))) if before.len() == now.len() => {
+                Some(mean_difference(&as_f64(now), &as_f64(before)))
+            }
+            _ => None,
+        };
+        let target_seconds = match members.as_slice() {
+            [k] => plan.milestones[*k].rto_target,
+            _ => None,
+        };
+        let p90 = sample.quantile_ci(0.9);
+        out.push(MilestoneForecast {
+            name,
+            reached: sample.max() <= elapsed,
+            p50_seconds: sample.quantile_ci(0.5),
+            p90_clock: clock(p90.value),
+            p90_seconds: p90,
+            target_seconds,
+            p_meet: met.as_deref().map(share),
+            p_meet_movement: movement,
+        });
+        met_all.push(met);
+    }
+    (out, met_all)
 }
 
 /// Whether compiled step `c` is the fallback of a risk the log shows did not fire.

@@ -105,6 +105,26 @@ pub fn render_text(f: &Forecast) -> String {
             );
         }
     }
+    if !f.milestones.is_empty() {
+        let _ = writeln!(out, "\nMilestones (P90, chance of meeting the objective):");
+        for m in &f.milestones {
+            let chance = m
+                .p_meet
+                .as_ref()
+                .map_or_else(|| "no objective".to_string(), pct);
+            let moved = m.p_meet_movement.as_ref().map_or_else(String::new, |p| {
+                format!(
+                    ", {} since the last forecast",
+                    signed(p, |v| format!("{:.1} pt", 100.0 * v))
+                )
+            });
+            let _ = writeln!(
+                out,
+                "  {:<24} P90 {:<25} {chance}{moved}",
+                m.name, m.p90_clock
+            );
+        }
+    }
     if !f.sets_finish.is_empty() && !f.finished {
         let _ = writeln!(out, "\nMost likely to set the finish now:");
         for s in &f.sets_finish {
