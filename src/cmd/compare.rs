@@ -14,6 +14,9 @@ use rtosim::sim::RunConfig;
 pub(super) fn run(args: &CompareArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &loaded.plan;
+    for &p in &args.policies {
+        super::require_priority(plan, p)?;
+    }
     let scenarios = if args.all_scenarios {
         if plan.scenarios.is_empty() {
             vec![plan.everything_lost()]

@@ -12,6 +12,7 @@ mod check;
 mod compare;
 mod graph;
 mod import;
+mod optimise;
 mod report;
 mod runsheet;
 mod simulate;
@@ -47,6 +48,7 @@ pub(crate) fn run(command: Command) -> Result<i32> {
         Command::Runsheet(args) => runsheet::run(&args),
         Command::Import(cmd) => import::run(cmd),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Optimise(args) => optimise::run(&args),
     }
 }
 
@@ -66,7 +68,19 @@ fn policy(p: PolicyArg) -> Policy {
     match p {
         PolicyArg::Lft => Policy::Lft,
         PolicyArg::Playbook => Policy::Playbook,
+        PolicyArg::Priority => Policy::Priority,
     }
+}
+
+/// `--policy priority` needs the plan's `priority` list.
+fn require_priority(plan: &Plan, p: PolicyArg) -> Result<()> {
+    if p == PolicyArg::Priority && plan.priority.is_none() {
+        return Err(InputError(
+            "--policy priority needs a priority list in the plan (hint: `rtosim optimise PLAN -o PLAN_OUT` writes one; or add priority = [\"step-id\", ...] naming every step once)".to_string(),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The run options of the command line: the one conversion from [`RunArgs`].

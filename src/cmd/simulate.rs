@@ -17,6 +17,7 @@ use rtosim::stats::RtoSample;
 pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
+    super::require_priority(plan, args.run.policy)?;
     let plan = &*with_starts(plan, &args.run);
     let wants = Wants {
         costs: !args.no_costs,

@@ -12,6 +12,7 @@ use rtosim::staff::{self, Grid, SweepConfig};
 /// `rtosim staff`: sweep the staffing options and print the table (or JSON).
 pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
+    super::require_priority(&loaded.plan, args.run.policy)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
     let scenario = resolve_scenario(plan, args.run.scenario.as_deref())?;
     let input = |e: staff::StaffError| InputError(e.to_string());

@@ -166,6 +166,12 @@ pub struct Plan {
     pub handoff: Option<Dist>,
     /// When in the week the disaster strikes, if the plan says.
     pub starts: Option<Starts>,
+    /// The plan's `priority` list (indices into [`Plan::steps`], every step once, each after
+    /// the steps it waits for), if it has one: the order `--policy priority` dispatches in.
+    pub priority: Option<Vec<usize>>,
+    /// Whether `--policy priority` follows the list strictly (`priority-strict = true`): a
+    /// step starts only once every step listed before it has started.
+    pub priority_strict: bool,
 }
 
 impl Plan {

@@ -45,6 +45,11 @@ pub struct PlanWire {
     /// Shared factors.
     #[serde(default)]
     pub factor: Vec<super::chaos_wire::FactorWire>,
+    /// A complete dispatch order of the steps (`--policy priority`), as `rtosim optimise` writes.
+    pub priority: Option<Vec<String>>,
+    /// Whether `--policy priority` starts steps strictly in list order (see
+    /// `Model::strict`); by default it dispatches as lft and playbook do.
+    pub priority_strict: Option<bool>,
 }
 
 /// A team: either `name = N` (N groups of one person) or a table.

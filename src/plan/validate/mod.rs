@@ -61,6 +61,7 @@ pub fn validate_with(
 
 mod chaos;
 mod dist;
+mod priority;
 mod timings;
 mod whole;
 mod workforce;
@@ -311,6 +312,16 @@ impl Checker {
         self.workforce_checks(&wire, &teams, &steps, starts, &scenarios);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
+        let priority = match (&wire.priority, &steps) {
+            (Some(list), Some(steps)) => self.priority(list, steps, &step_index, acyclic),
+            _ => None,
+        };
+        if wire.priority_strict.is_some() && wire.priority.is_none() {
+            self.push(
+                Diagnostic::error(root.key("priority-strict"), "priority-strict without a priority list")
+                    .with_hint("add priority = [\"step-id\", ...] naming every step once, or remove priority-strict"),
+            );
+        }
         Some(Plan {
             name: wire
                 .name
@@ -328,6 +339,8 @@ impl Checker {
             factors: chaos.factors,
             handoff: chaos.handoff,
             starts,
+            priority,
+            priority_strict: wire.priority_strict.unwrap_or(false),
         })
     }
 
