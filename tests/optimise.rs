@@ -8,6 +8,8 @@ mod j30;
 
 use std::time::{Duration, Instant};
 
+use common::rtosim;
+
 use rtosim::optimise::{Objective, OptimiseOptions, OptimiseReport, SearchLimits, Stop, optimise};
 use rtosim::plan::Plan;
 use rtosim::sim::{Model, Policy, deterministic};
@@ -141,4 +143,250 @@ fn measure_the_j30_gap() {
         optimal,
         schedules
     );
+}
+
+/// A plan where lft is poor for P90: two groups, two fixed two-hour steps each with a short
+/// check after it (so lft ranks them first), and a step with a heavy tail and no successor,
+/// which lft ranks last. Started last it adds its whole tail to the RTO; started first its tail
+/// overlaps the fixed work.
+const LFT_POOR_AT_P90: &str = r#"
+name = "a heavy tail lft starts last"
+[teams]
+ops = 2
+
+[[step]]
+id = "a"
+team = "ops"
+duration = "2h"
+
+[[step]]
+id = "a-check"
+after = ["a"]
+duration = "10m"
+
+[[step]]
+id = "b"
+team = "ops"
+duration = "2h"
+
+[[step]]
+id = "b-check"
+after = ["b"]
+duration = "10m"
+
+[[step]]
+id = "v"
+team = "ops"
+duration = { dist = "lognormal", p50 = "20m", p90 = "3h" }
+"#;
+
+/// Writes `text` as `name` in a fresh directory.
+fn write_plan(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_heavy_tail_lft_starts_last_is_started_first_with_an_interval_that_excludes_zero() {
+    let (_dir, path) = write_plan("plan.toml", LFT_POOR_AT_P90);
+    let out = rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--budget",
+        "300",
+        "--trials",
+        "400",
+        "--confirm-trials",
+        "20000",
+        "--json",
+    ]);
+    let r = json(&out);
+    let results = r["results"].as_array().unwrap();
+    assert_eq!(results[1]["name"], "lft");
+    let d = &results[1]["difference_seconds"];
+    // Analytically: lft gives 2h + V, so P90 = 5h; starting v first gives max(V, 4h10) or
+    // V + 2h10, whose P90 is 4h10: 50 minutes less.
+    assert!(d["high"].as_f64().unwrap() < 0.0, "{d}");
+    let ours = results[0]["confirmed_seconds"]["value"].as_f64().unwrap();
+    assert!((ours - 4.0 * 3600.0 - 600.0).abs() < 120.0, "P90 {ours}");
+    let lft = results[1]["confirmed_seconds"]["value"].as_f64().unwrap();
+    assert!((lft - 5.0 * 3600.0).abs() < 600.0, "lft P90 {lft}");
+    let order: Vec<&str> = r["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // v starts at once, beside one of the fixed steps (which one does not matter).
+    let at = |id: &str| order.iter().position(|&s| s == id).unwrap();
+    assert!(at("v") < at("a").max(at("b")), "{order:?}");
+}
+
+#[test]
+fn the_written_order_reproduces_the_makespan_through_simulate_and_keeps_the_plan_as_written() {
+    let (name, text, best) = j30::instances().swap_remove(5);
+    let commented = format!("# {name}, PSPLIB j30\nname = \"{name}\" # the instance\n\n{text}");
+    let (dir, path) = write_plan("plan.toml", &commented);
+    let out_path = dir.path().join("ordered.toml");
+    let r = json(&rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--budget",
+        "2000",
+        "-o",
+        out_path.to_str().unwrap(),
+        "--json",
+    ]));
+    let makespan = r["results"][0]["confirmed_seconds"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(makespan >= best);
+    let written = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        written.starts_with(&format!(
+            "# {name}, PSPLIB j30\nname = \"{name}\" # the instance\n\n# Dispatch order"
+        )),
+        "{written}"
+    );
+    assert!(written.contains("priority = [\n    \"j1\",\n"), "{written}");
+    // Everything but the new keys is as it was.
+    let without: String = written
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("priority") && !l.starts_with("    \"") && *l != "]\n")
+        .filter(|l| !l.starts_with("# Dispatch order"))
+        .collect();
+    assert_eq!(without.replacen("\n\n\n", "\n\n", 1), commented);
+    let sim = json(&rtosim(&[
+        "simulate",
+        out_path.to_str().unwrap(),
+        "--policy",
+        "priority",
+        "--trials",
+        "1",
+        "--no-costs",
+        "--json",
+    ]));
+    let rto = sim["rto_seconds"]["max"].as_f64().unwrap();
+    assert_eq!(
+        rto, makespan,
+        "simulate --policy priority of the written plan"
+    );
+    // The plan given is never overwritten.
+    let refused = rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--budget",
+        "50",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), commented);
+}
+
+#[test]
+fn the_same_seed_and_budget_give_the_same_order_at_any_thread_count() {
+    let (_dir, path) = write_plan("plan.toml", LFT_POOR_AT_P90);
+    let run = |threads: &str| {
+        let out = assert_cmd::cargo_bin_cmd!("rtosim")
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "optimise",
+                path.to_str().unwrap(),
+                "--budget",
+                "200",
+                "--trials",
+                "200",
+                "--confirm-trials",
+                "2000",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        json(&out)
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn bad_input_is_refused_with_a_hint() {
+    let (_dir, path) = write_plan("plan.toml", LFT_POOR_AT_P90);
+    let p = path.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["optimise", p, "--objective", "tier1:p90"],
+            "names milestone \"tier1\"",
+        ),
+        (
+            &["optimise", p, "--objective", "fastest"],
+            "is not an objective",
+        ),
+        (
+            &["optimise", p, "--budget", "0"],
+            "a budget of 0 schedules searches nothing",
+        ),
+        (
+            &["simulate", p, "--policy", "priority"],
+            "--policy priority needs a priority list",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = rtosim(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_priority_list_is_checked_step_by_step_at_its_line_and_column() {
+    let cases = [
+        (
+            "priority = [\"a\", \"a-check\", \"b\", \"b-chek\", \"v\"]\n",
+            "1:34",
+            "priority names unknown step \"b-chek\"",
+            "did you mean \"b-check\"",
+        ),
+        (
+            "priority = [\"a\", \"a-check\", \"b\", \"v\"]\n",
+            "1:12",
+            "priority misses 1 step: b-check",
+            "add the missing ids",
+        ),
+        (
+            "priority = [\"a-check\", \"a\", \"b\", \"b-check\", \"v\"]\n",
+            "1:13",
+            "step \"a-check\" comes before \"a\", which it waits for",
+            "move \"a-check\" after \"a\"",
+        ),
+        (
+            "priority = [\"a\", \"a-check\", \"b\", \"b-check\", \"v\", \"v\"]\n",
+            "1:50",
+            "step \"v\" appears twice in priority",
+            "already at position 5",
+        ),
+    ];
+    for (line, at, message, hint) in cases {
+        let (_dir, path) = write_plan("plan.toml", &format!("{line}{LFT_POOR_AT_P90}"));
+        let out = rtosim(&["check", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("plan.toml:{at}")),
+            "{line}: {stderr}"
+        );
+        assert!(stderr.contains(message), "{line}: {stderr}");
+        assert!(stderr.contains(hint), "{line}: {stderr}");
+    }
 }

@@ -227,8 +227,13 @@ fn reversed(model: &Model) -> Model {
 }
 
 /// An order of `model`'s steps that puts every step after those it waits for: repeatedly the
-/// eligible step that `key` ranks first (ties by index).
-pub fn feasible_order(model: &Model, key: impl Fn(usize) -> f64) -> Vec<u32> {
+/// eligible step that `key` ranks first, ties by `tie`. A key that already ranks every step
+/// after those it waits for (latest finish times do) comes out as sorted.
+pub fn feasible_order(
+    model: &Model,
+    key: impl Fn(usize) -> f64,
+    tie: impl Fn(usize) -> f64,
+) -> Vec<u32> {
     let n = model.len();
     let mut remaining: Vec<u32> = (0..n).map(|s| model.preds(s).len() as u32).collect();
     let mut eligible: Vec<u32> = (0..n as u32)
@@ -240,7 +245,11 @@ pub fn feasible_order(model: &Model, key: impl Fn(usize) -> f64) -> Vec<u32> {
             .iter()
             .enumerate()
             .min_by(|&(_, &a), &(_, &b)| {
-                key(a as usize).total_cmp(&key(b as usize)).then(a.cmp(&b))
+                let (a, b) = (a as usize, b as usize);
+                key(a)
+                    .total_cmp(&key(b))
+                    .then(tie(a).total_cmp(&tie(b)))
+                    .then(a.cmp(&b))
             })
             .expect("not empty");
         let s = eligible.swap_remove(at);

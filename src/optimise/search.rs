@@ -85,9 +85,12 @@ pub fn search(
     let size = POPULATION.min(((budget / per) as usize).max(2));
 
     let lft = model.latest_finish_times();
+    // The baselines' own orders (ties by plan order, as they dispatch), made to respect the
+    // dependencies where they do not already.
+    let plan_index = |s: usize| f64::from(model.steps[s].plan_index);
     let mut first = vec![
-        feasible_order(model, |s| lft[s]),
-        feasible_order(model, |s| f64::from(model.steps[s].plan_index)),
+        feasible_order(model, |s| lft[s], plan_index),
+        feasible_order(model, plan_index, plan_index),
     ];
     while first.len() < size {
         first.push(regret_sample(model, &lft, &mut rng));
