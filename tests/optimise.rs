@@ -390,3 +390,78 @@ fn a_priority_list_is_checked_step_by_step_at_its_line_and_column() {
         assert!(stderr.contains(hint), "{line}: {stderr}");
     }
 }
+
+/// The optimised order's confirmed objective is not worse than the best baseline's beyond the
+/// paired interval: its difference's interval reaches 0 or below.
+fn never_worse_than_the_best_baseline(r: &serde_json::Value) {
+    let results = r["results"].as_array().unwrap();
+    let best = results[1..]
+        .iter()
+        .min_by(|a, b| {
+            let v = |x: &serde_json::Value| x["confirmed_seconds"]["value"].as_f64().unwrap();
+            v(a).total_cmp(&v(b))
+        })
+        .unwrap();
+    let low = best["difference_seconds"]["low"].as_f64().unwrap();
+    assert!(
+        low <= 0.0,
+        "worse than {}: {}",
+        best["name"],
+        best["difference_seconds"]
+    );
+}
+
+#[test]
+fn with_exponential_durations_the_order_is_never_worse_than_the_best_baseline() {
+    let (name, text, _) = j30::instances().swap_remove(40);
+    // PSPLIB's durations as the means of exponentials (the dummy start and end stay at 0).
+    let random: String = text
+        .lines()
+        .map(|l| {
+            match l
+                .strip_prefix("duration = \"")
+                .and_then(|d| d.strip_suffix('"'))
+            {
+                Some(d) if d != "0m" => {
+                    format!("duration = {{ dist = \"exponential\", mean = \"{d}\" }}\n")
+                }
+                _ => format!("{l}\n"),
+            }
+        })
+        .collect();
+    assert!(random.contains("exponential"), "{name}");
+    let (_dir, path) = write_plan("plan.toml", &random);
+    for objective in ["p90", "mean"] {
+        let r = json(&rtosim(&[
+            "optimise",
+            path.to_str().unwrap(),
+            "--objective",
+            objective,
+            "--budget",
+            "400",
+            "--trials",
+            "300",
+            "--confirm-trials",
+            "5000",
+            "--json",
+        ]));
+        assert_eq!(r["fixed_durations"], false);
+        never_worse_than_the_best_baseline(&r);
+    }
+}
+
+#[test]
+fn on_the_bundled_plan_the_order_is_never_worse_than_the_best_baseline() {
+    let r = json(&rtosim(&[
+        "optimise",
+        "scenarios/aws-account-rebuild.toml",
+        "--budget",
+        "100",
+        "--trials",
+        "100",
+        "--confirm-trials",
+        "4000",
+        "--json",
+    ]));
+    never_worse_than_the_best_baseline(&r);
+}

@@ -120,6 +120,10 @@ pub fn search(
         if optimal(best) {
             break Stop::Optimal;
         }
+        // Without groups or limits every step starts when it is ready: no order differs.
+        if model.unconstrained {
+            break Stop::Stalled;
+        }
         if !progress(evaluations, best) {
             break Stop::Asked;
         }
