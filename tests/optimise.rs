@@ -438,11 +438,11 @@ fn with_exponential_durations_the_order_is_never_worse_than_the_best_baseline() 
             "--objective",
             objective,
             "--budget",
-            "400",
+            "200",
             "--trials",
-            "300",
+            "200",
             "--confirm-trials",
-            "5000",
+            "4000",
             "--json",
         ]));
         assert_eq!(r["fixed_durations"], false);
