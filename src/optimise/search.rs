@@ -9,7 +9,9 @@
 //!   first cut, takes the father's order of the remaining steps up to the second, and the
 //!   mother's for the rest, which keeps every dependency; mutation swaps neighbours that do
 //!   not depend on each other.
-//! - Parents and children are ranked together and the best survive (no order twice).
+//! - Parents and children are ranked together and the best survive (no order twice); after
+//!   [`RESTART`] generations without a better order the population is drawn afresh around the
+//!   best one.
 //!
 //! The random choices come from one generator seeded by `--seed`, and a generation's children
 //! are scored in parallel but collected in order, so the same seed and budget in evaluations
@@ -25,6 +27,9 @@ use crate::sim::{Model, Policy};
 
 /// Individuals per generation.
 const POPULATION: usize = 40;
+/// Generations without a better order after which the population is drawn afresh (keeping
+/// the best): an elitist population converges, and restarts use a long budget better.
+const RESTART: u64 = 30;
 /// Probability that a neighbouring pair is swapped by mutation.
 const MUTATION: f64 = 0.05;
 
@@ -115,7 +120,7 @@ pub fn search(
     let scorer = &scorer;
     let mut population = survivors(Vec::new(), scored, size, &mut evaluations);
     let mut best = population[0].score;
-    let (mut generations, mut since_better) = (0, 0);
+    let (mut generations, mut since_better, mut since_restart) = (0, 0, 0);
     let stop = loop {
         if optimal(best) {
             break Stop::Optimal;
@@ -134,6 +139,16 @@ pub fn search(
             break Stop::Stalled;
         }
         let room = ((budget - evaluations) / per) as usize;
+        if since_restart >= RESTART && room >= size {
+            // The population has converged: start afresh around the best order found.
+            let fresh: Vec<Vec<u32>> = (1..size)
+                .map(|_| regret_sample(model, &lft, &mut rng))
+                .collect();
+            let keep = vec![population[0].clone()];
+            population = survivors(keep, scorer.score_all(fresh), size, &mut evaluations);
+            since_restart = 0;
+            continue;
+        }
         let mut children = Vec::with_capacity(size);
         let mut pairs: Vec<usize> = (0..population.len()).collect();
         shuffle(&mut pairs, &mut rng);
@@ -162,8 +177,10 @@ pub fn search(
         if population[0].score < best {
             best = population[0].score;
             since_better = 0;
+            since_restart = 0;
         } else {
             since_better += 1;
+            since_restart += 1;
         }
     };
     progress(evaluations, best);
