@@ -19,6 +19,7 @@ pub mod fit;
 pub mod gate;
 pub mod import;
 pub mod input;
+pub mod optimise;
 pub mod output;
 pub mod plan;
 pub mod report;

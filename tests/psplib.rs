@@ -2,84 +2,9 @@
 //! never shorter than the published optimum, and the single-pass LFT rule stays within a few
 //! percent of it on average, as the literature reports for parallel list scheduling.
 
-use std::collections::HashMap;
-use std::path::Path;
+mod j30;
 
-use rtosim::plan::{Format, parse_plan};
 use rtosim::sim::{Model, Policy, deterministic};
-
-struct Instance {
-    durations: Vec<u32>,
-    successors: Vec<Vec<usize>>,
-    demands: Vec<[u32; 4]>,
-    capacity: [u32; 4],
-}
-
-fn section<'a>(text: &'a str, header: &str) -> impl Iterator<Item = Vec<u32>> + 'a {
-    let start = text.find(header).expect("section present");
-    text[start..]
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.starts_with("****"))
-        .filter_map(|l| {
-            let nums: Vec<u32> = l
-                .split_whitespace()
-                .filter_map(|w| w.parse().ok())
-                .collect();
-            (!nums.is_empty() && nums.len() == l.split_whitespace().count()).then_some(nums)
-        })
-}
-
-fn parse(path: &Path) -> Instance {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut successors = Vec::new();
-    for row in section(&text, "PRECEDENCE RELATIONS:") {
-        // jobnr, modes, count, successors...
-        successors.push(row[3..].iter().map(|&j| j as usize - 1).collect());
-    }
-    let (mut durations, mut demands) = (Vec::new(), Vec::new());
-    for row in section(&text, "REQUESTS/DURATIONS:") {
-        durations.push(row[2]);
-        demands.push([row[3], row[4], row[5], row[6]]);
-    }
-    let caps: Vec<u32> = section(&text, "RESOURCEAVAILABILITIES:").next().unwrap();
-    Instance {
-        durations,
-        successors,
-        demands,
-        capacity: [caps[0], caps[1], caps[2], caps[3]],
-    }
-}
-
-/// The instance as a plan: jobs are steps, resources are limits, one time unit is a minute.
-fn to_plan(inst: &Instance) -> String {
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); inst.durations.len()];
-    for (j, succ) in inst.successors.iter().enumerate() {
-        for &s in succ {
-            preds[s].push(j);
-        }
-    }
-    let mut s = String::from("[limits]\n");
-    for (r, cap) in inst.capacity.iter().enumerate() {
-        s += &format!("r{} = {cap}\n", r + 1);
-    }
-    for (j, d) in inst.durations.iter().enumerate() {
-        let after: Vec<String> = preds[j].iter().map(|p| format!("\"j{}\"", p + 1)).collect();
-        let uses: Vec<String> = inst.demands[j]
-            .iter()
-            .enumerate()
-            .filter(|&(_, &u)| u > 0)
-            .map(|(r, u)| format!("r{} = {u}", r + 1))
-            .collect();
-        s += &format!(
-            "[[step]]\nid = \"j{}\"\nafter = [{}]\nduration = \"{d}m\"\nuses = {{ {} }}\n",
-            j + 1,
-            after.join(", "),
-            uses.join(", ")
-        );
-    }
-    s
-}
 
 #[test]
 #[expect(
@@ -87,31 +12,9 @@ fn to_plan(inst: &Instance) -> String {
     reason = "the measured gap is worth seeing in the test log"
 )]
 fn lft_list_scheduling_on_j30_is_feasible_and_near_optimal() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/psplib-j30");
-    let opt_text = std::fs::read_to_string(dir.join("j30opt.sm")).unwrap();
-    let mut optimum: HashMap<(u32, u32), u32> = HashMap::new();
-    for line in opt_text.lines() {
-        let w: Vec<u32> = line
-            .split_whitespace()
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        if w.len() >= 3 && line.split_whitespace().count() == 4 {
-            optimum.insert((w[0], w[1]), w[2]);
-        }
-    }
     let mut gaps = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix("j30").filter(|r| r.contains('_')) else {
-            continue;
-        };
-        let (param, inst) = rest.split_once('_').unwrap();
-        let key = (param.parse().unwrap(), inst.parse().unwrap());
-        let best = f64::from(optimum[&key]) * 60.0;
-        let plan = parse_plan(&to_plan(&parse(&path)), Format::Toml, &name)
-            .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-            .plan;
+    for (name, text, best) in j30::instances() {
+        let plan = j30::plan(&text, &name);
         let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
         let makespan = deterministic(&model).rto;
         assert!(

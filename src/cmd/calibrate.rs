@@ -17,6 +17,7 @@ use rtosim::import::drill_csv;
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
+    super::require_priority(&loaded.plan, args.run.policy)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
     // Drills the plan already learned from make the forecast look better calibrated than it is.
     let base = args.plan.parent().unwrap_or(std::path::Path::new(""));

@@ -16,6 +16,9 @@ pub(super) fn run(args: &CompareArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let other = args.other.as_deref().map(load).transpose()?;
     let plan = &loaded.plan;
+    for &p in &args.policies {
+        super::require_priority(plan, Some(p))?;
+    }
     let mut plans = vec![plan];
     plans.extend(other.as_ref().map(|o| &o.plan));
     let scenarios = if args.all_scenarios {

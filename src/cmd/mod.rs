@@ -12,6 +12,7 @@ mod check;
 mod compare;
 mod graph;
 mod import;
+mod optimise;
 mod report;
 mod runsheet;
 mod simulate;
@@ -49,6 +50,7 @@ pub(crate) fn run(command: Command) -> Result<i32> {
         Command::Import(cmd) => import::run(cmd),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Track(args) => track::run(&args),
+        Command::Optimise(args) => optimise::run(&args),
     }
 }
 
@@ -69,7 +71,19 @@ fn policy(p: PolicyArg) -> Policy {
         PolicyArg::Lft => Policy::Lft,
         PolicyArg::Playbook => Policy::Playbook,
         PolicyArg::Deadline => Policy::Deadline,
+        PolicyArg::Priority => Policy::Priority,
     }
+}
+
+/// `--policy priority` needs the plan's `priority` list.
+fn require_priority(plan: &Plan, p: Option<PolicyArg>) -> Result<()> {
+    if p == Some(PolicyArg::Priority) && plan.priority.is_none() {
+        return Err(InputError(
+            "--policy priority needs a priority list in the plan (hint: `rtosim optimise PLAN -o PLAN_OUT` writes one; or add priority = [\"step-id\", ...] naming every step once)".to_string(),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The policy `--policy` names, or the plan's default ([`Policy::default_for`]).

@@ -15,6 +15,7 @@ use rtosim::report::{self, ReportInputs};
 pub(super) fn run(args: &ReportArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &without(&loaded.plan, &args.what_if.without)?;
+    super::require_priority(plan, args.run.policy)?;
     let plan = &*with_starts(plan, &args.run);
     check_gate_names(&args.what_if.fail_above, plan)?;
     let wants = Wants {

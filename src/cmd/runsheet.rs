@@ -13,6 +13,7 @@ use rtosim::sim;
 /// `rtosim runsheet`: who does what, in which order, and when.
 pub(super) fn run(args: &RunsheetArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
+    super::require_priority(&loaded.plan, args.run.policy)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
     let mut options = run_options(&args.run, plan);
     options.record_starts = true;

@@ -14,6 +14,7 @@ use rtosim::staff::{self, Grid, StaffReport, SweepConfig};
 /// `rtosim staff`: sweep the staffing options and print the table (or JSON).
 pub(super) fn run(args: &StaffArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
+    super::require_priority(&loaded.plan, args.run.policy)?;
     let plan = &*with_starts(&loaded.plan, &args.run);
     let scenario = resolve_scenario(plan, args.run.scenario.as_deref())?;
     let (target, milestone) = target(plan, args.target.as_deref())?;

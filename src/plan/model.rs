@@ -182,6 +182,12 @@ pub struct Plan {
     pub starts: Option<Starts>,
     /// Milestones, in file order.
     pub milestones: Vec<Milestone>,
+    /// The plan's `priority` list (indices into [`Plan::steps`], every step once, each after
+    /// the steps it waits for), if it has one: the order `--policy priority` dispatches in.
+    pub priority: Option<Vec<usize>>,
+    /// Whether `--policy priority` follows the list strictly (`priority-strict = true`): a
+    /// step starts only once every step listed before it has started.
+    pub priority_strict: bool,
 }
 
 impl Plan {

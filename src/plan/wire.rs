@@ -48,6 +48,11 @@ pub struct PlanWire {
     /// Milestones: points of the recovery with their own objectives.
     #[serde(default)]
     pub milestone: Vec<MilestoneWire>,
+    /// A complete dispatch order of the steps (`--policy priority`), as `rtosim optimise` writes.
+    pub priority: Option<Vec<String>>,
+    /// Whether `--policy priority` starts steps strictly in list order (see
+    /// `Model::strict`); by default it dispatches as lft and playbook do.
+    pub priority_strict: Option<bool>,
 }
 
 /// A milestone: the steps (or systems) that must be done for it, and its objective.

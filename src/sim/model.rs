@@ -24,8 +24,11 @@ pub enum Policy {
     /// The order steps appear in the plan.
     Playbook,
     /// Latest finish time backwards from the objectives of the milestones each step feeds (the
-    /// tightest wins) and the whole recovery's; ties by [`Policy::Lft`], then plan order.
+    /// tightest wins) and the whole recovery's; ties by [`Policy::Lft`], then step id.
     Deadline,
+    /// The plan's `priority` list; with `priority-strict = true` followed strictly, a step
+    /// starting only once every step listed before it has started (see [`Model::strict`]).
+    Priority,
 }
 
 impl Policy {
@@ -35,6 +38,7 @@ impl Policy {
             Policy::Lft => "lft",
             Policy::Playbook => "playbook",
             Policy::Deadline => "deadline",
+            Policy::Priority => "priority",
         }
     }
 
@@ -153,6 +157,17 @@ pub struct Model {
     pub unconstrained: bool,
     /// The priority policy used.
     pub policy: Policy,
+    /// Whether steps start strictly in rank order: at each event the dispatcher starts the
+    /// next step of the list while it fits, and stops at the first that does not (or is not
+    /// ready), so no step overtakes one ranked before it. With fixed durations and only
+    /// groups and limits this is the serial schedule-generation scheme without backfilling,
+    /// which reaches an optimal schedule for some order (sorting an optimal schedule by start
+    /// time gives one); the usual dispatcher builds non-delay schedules, which may miss it.
+    pub strict: bool,
+    /// Each step's position in the plan's `priority` list, when it has one.
+    pub listed: Option<Vec<u32>>,
+    /// Whether the plan says to follow its `priority` list strictly.
+    pub listed_strict: bool,
     /// Whether runs also collect each step's start times (for run sheets); off by default
     /// because it doubles the per-step bookkeeping in the hot loop.
     pub record_starts: bool,
@@ -287,6 +302,15 @@ impl Model {
             by_rank: Vec::new(),
             unconstrained,
             policy,
+            strict: false,
+            listed: plan.priority.as_ref().map(|order| {
+                let mut position = vec![0u32; plan.steps.len()];
+                for (i, &s) in order.iter().enumerate() {
+                    position[s] = i as u32;
+                }
+                kept.iter().map(|&s| position[s]).collect()
+            }),
+            listed_strict: plan.priority_strict,
             record_starts: false,
             chaos: ChaosModel::compile(plan, &compiled_of, plan.starts_of(scenario)).map(Box::new),
             known: None,
@@ -352,12 +376,17 @@ impl Model {
         attempt_time(step, step.dist.mean()).0
     }
 
-    /// Sets the dispatch priority: ranks from the policy (`lft` ties by step id).
+    /// Sets the dispatch priority: ranks from the policy (`lft` and `deadline` tie by step id).
+    /// `Priority` without a `priority` list in the plan follows the playbook order.
     pub fn set_policy(&mut self, policy: Policy) {
         let n = self.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
         match policy {
             Policy::Playbook => order.sort_by_key(|&s| self.steps[s as usize].plan_index),
+            Policy::Priority => match &self.listed {
+                Some(listed) => order.sort_by_key(|&s| listed[s as usize]),
+                None => order.sort_by_key(|&s| self.steps[s as usize].plan_index),
+            },
             Policy::Lft => {
                 let lft = self.latest_finish_times();
                 order.sort_by(|&a, &b| {
@@ -376,17 +405,26 @@ impl Model {
                     due[a]
                         .total_cmp(&due[b])
                         .then(lft[a].total_cmp(&lft[b]))
-                        .then(self.steps[a].plan_index.cmp(&self.steps[b].plan_index))
+                        .then(self.steps[a].id_rank.cmp(&self.steps[b].id_rank))
                 });
             }
         }
-        let mut rank = vec![0u32; n];
+        self.set_order(order, policy == Policy::Priority && self.listed_strict);
+        self.policy = policy;
+    }
+
+    /// Dispatches in `order` (compiled step indices, every step once), strictly in that order
+    /// when `strict` (see [`Model::strict`]; the order must then put every step after the steps
+    /// it waits for). What `rtosim optimise` scores its candidates with.
+    pub fn set_order(&mut self, order: Vec<u32>, strict: bool) {
+        debug_assert_eq!(order.len(), self.len());
+        let mut rank = vec![0u32; order.len()];
         for (r, &s) in order.iter().enumerate() {
             rank[s as usize] = r as u32;
         }
         self.rank = rank;
         self.by_rank = order;
-        self.policy = policy;
+        self.strict = strict;
     }
 
     /// Latest finish times from a backward pass over mean attempt durations, starting from each

@@ -81,6 +81,13 @@ impl ReadyLists {
         self.dirty[list] |= !self.lists[list].is_empty();
     }
 
+    /// Every list with a step in it must be looked at (a strict dispatch, which stops early).
+    pub(super) fn mark_all(&mut self) {
+        for l in 0..self.lists.len() {
+            self.mark(l);
+        }
+    }
+
     /// Whether any list must be looked at: without one, a dispatch has nothing to do.
     #[inline]
     pub(super) fn any_dirty(&self) -> bool {

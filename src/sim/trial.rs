@@ -346,6 +346,8 @@ pub struct TrialState {
     groups: Groups,
     /// Steps finished in the current trial.
     finished: usize,
+    /// Steps started in the current trial: under a strict order, the rank of the next to start.
+    started: u32,
     /// The ready list of steps several teams can do, or `NONE` when there is none.
     multi: usize,
 }
@@ -488,6 +490,7 @@ impl TrialState {
             arrive: vec![0.0; n],
             groups: Groups::new(model),
             finished: 0,
+            started: 0,
             multi: if model.has_alternatives() {
                 teams
             } else {
@@ -653,6 +656,7 @@ impl TrialState {
         self.ready.clear();
         self.heap.clear();
         self.finished = 0;
+        self.started = 0;
         self.groups.clear();
         let chaos = model.chaos.is_some();
         let mut seq = 0u32;
@@ -1120,6 +1124,11 @@ impl TrialState {
         if self.groups.waiting_count > 0 {
             self.serve_relief(model, now, sampler, seq);
         }
+        if model.strict {
+            // A strict dispatch stops at the first step that cannot start, so a list it did not
+            // reach is not known to be stuck: every list is looked at again.
+            self.ready.mark_all();
+        }
         if !self.ready.any_dirty() {
             return;
         }
@@ -1132,6 +1141,10 @@ impl TrialState {
         }
         self.ready.begin();
         while let Some((list, r)) = self.ready.next() {
+            if model.strict && r != self.started {
+                // The next step of the list is not ready: nothing after it may start.
+                break;
+            }
             let s = model.by_rank[r as usize] as usize;
             let chosen = self.choose(model, list, s, now, chaos);
             let short_limit = model
@@ -1147,12 +1160,16 @@ impl TrialState {
                 };
                 self.block(model, list, s, now, reason);
                 self.ready.keep(list);
+                if model.strict {
+                    break;
+                }
                 continue;
             };
             if matches!(self.blocked_by[s], Blocked::Limit(_)) {
                 self.ready.count_limit_waiter(list, -1);
             }
             self.ready.take(list);
+            self.started += 1;
             self.start_step(model, s, chosen, now, sampler, seq);
             // What the start took can change why the steps already looked at in this dispatch
             // wait (a step that waited for a limit may now wait for its team, or for another

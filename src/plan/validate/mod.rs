@@ -62,6 +62,7 @@ pub fn validate_with(
 mod chaos;
 mod dist;
 mod milestones;
+mod priority;
 mod timings;
 mod whole;
 mod workforce;
@@ -313,6 +314,16 @@ impl Checker {
         let milestones = self.milestones(&wire, &resolver, rto_target);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
+        let priority = match (&wire.priority, &steps) {
+            (Some(list), Some(steps)) => self.priority(list, steps, &step_index, acyclic),
+            _ => None,
+        };
+        if wire.priority_strict.is_some() && wire.priority.is_none() {
+            self.push(
+                Diagnostic::error(root.key("priority-strict"), "priority-strict without a priority list")
+                    .with_hint("add priority = [\"step-id\", ...] naming every step once, or remove priority-strict"),
+            );
+        }
         Some(Plan {
             name: wire
                 .name
@@ -331,6 +342,8 @@ impl Checker {
             handoff: chaos.handoff,
             starts,
             milestones,
+            priority,
+            priority_strict: wire.priority_strict.unwrap_or(false),
         })
     }
 

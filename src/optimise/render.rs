@@ -1,0 +1,84 @@
+//! `optimise` as text and as JSON: both render the one [`OptimiseReport`].
+
+use super::OptimiseReport;
+use crate::duration::format_span as format_duration;
+
+/// The report as JSON (times in seconds).
+pub fn render_json(report: &OptimiseReport) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("the report serialises");
+    s.push('\n');
+    s
+}
+
+/// The report as text for a terminal.
+pub fn render_text(r: &OptimiseReport) -> String {
+    let mut s = format!(
+        "{} · scenario {} · objective {} · seed {}\n",
+        r.plan, r.scenario, r.objective, r.seed
+    );
+    let stopped = match r.stopped {
+        super::Stop::Budget => "the budget was spent",
+        super::Stop::Stalled => "no better order came for a while",
+        super::Stop::Optimal => "the best order meets the lower bound: none can be faster",
+        super::Stop::Asked => "the time budget ran out",
+    };
+    s += &format!(
+        "searched {} schedules over {} generations ({}); {}\n",
+        r.evaluations,
+        r.generations,
+        if r.fixed_durations {
+            "fixed durations: the objective is the makespan".to_string()
+        } else {
+            format!("{} trials each, the same draws for every order", r.trials)
+        },
+        stopped
+    );
+    if let Some(b) = r.lower_bound_seconds {
+        s += &format!("lower bound on the makespan: {}\n", format_duration(b));
+    }
+    s += &format!(
+        "\nconfirmed on {} fresh trials (seed {}):\n",
+        r.confirm_trials, r.confirm_seed
+    );
+    s += &format!(
+        "  {:<10} {:>12} {:>26} {:>34}\n",
+        "order", "searched", "confirmed (95% interval)", "optimised minus this (95% interval)"
+    );
+    for c in &r.results {
+        let e = &c.confirmed_seconds;
+        let d = &c.difference_seconds;
+        let diff = if c.name == "optimised" {
+            String::new()
+        } else {
+            format!(
+                "{} ({} to {})",
+                signed(d.value),
+                signed(d.low),
+                signed(d.high)
+            )
+        };
+        s += &format!(
+            "  {:<10} {:>12} {:>26} {:>34}\n",
+            c.name,
+            format_duration(c.searched_seconds),
+            format!(
+                "{} ({}-{})",
+                format_duration(e.value),
+                format_duration(e.low),
+                format_duration(e.high)
+            ),
+            diff
+        );
+    }
+    s += &format!("\norder ({} steps): {}\n", r.order.len(), r.order.join(" "));
+    s
+}
+
+/// A difference with its sign.
+fn signed(seconds: f64) -> String {
+    if seconds < 0.0 {
+        format!("-{}", format_duration(-seconds))
+    } else {
+        format!("+{}", format_duration(seconds))
+    }
+}
