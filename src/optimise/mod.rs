@@ -70,9 +70,70 @@ pub struct OptimiseReport {
     pub strict: bool,
     /// The optimised order first, then each baseline policy.
     pub results: Vec<Confirmed>,
+    /// What the confirmation says of the optimised order against the baselines.
+    pub verdict: Verdict,
     /// The optimised order: step ids, every step of the plan (those the scenario does not
     /// need keep their playbook order after the others).
     pub order: Vec<String>,
+}
+
+/// What the confirmation on fresh draws says of the optimised order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Faster than every baseline: each paired difference's interval lies below 0.
+    Better,
+    /// Not told apart from the best baseline: some difference's interval reaches 0.
+    NoBetter {
+        /// The baseline it cannot be told apart from (the best of them).
+        than: String,
+    },
+    /// Slower than a baseline on fresh draws (the interval lies above 0): the search's sample
+    /// was lucky. Keep that baseline, or search on more trials.
+    Worse {
+        /// The baseline to keep.
+        keep: String,
+    },
+}
+
+impl Verdict {
+    /// The verdict of the confirmed results (the optimised order first).
+    pub fn of(results: &[Confirmed]) -> Verdict {
+        let baselines = results.get(1..).unwrap_or_default();
+        let best = |filter: &dyn Fn(&Confirmed) -> bool| {
+            baselines
+                .iter()
+                .filter(|c| filter(c))
+                .max_by(|a, b| {
+                    a.difference_seconds
+                        .value
+                        .total_cmp(&b.difference_seconds.value)
+                })
+                .map(|c| c.name.clone())
+        };
+        if let Some(keep) = best(&|c| c.difference_seconds.low > 0.0) {
+            Verdict::Worse { keep }
+        } else if let Some(than) = best(&|c| c.difference_seconds.high >= 0.0) {
+            Verdict::NoBetter { than }
+        } else {
+            Verdict::Better
+        }
+    }
+
+    /// The verdict in a sentence.
+    pub fn sentence(&self) -> String {
+        match self {
+            Verdict::Better => {
+                "The optimised order is faster than every baseline on fresh draws.".to_string()
+            }
+            Verdict::NoBetter { than } => format!(
+                "On fresh draws the optimised order cannot be told apart from {than}: no improvement is shown."
+            ),
+            Verdict::Worse { keep } => format!(
+                "On fresh draws the optimised order is slower than {keep}: keep {keep}, or search again on more trials (--trials, --budget)."
+            ),
+        }
+    }
 }
 
 /// Optimises the order of `scenario` of `plan`. `progress(evaluations, best)` after each
@@ -90,9 +151,13 @@ pub fn optimise(
     let mut best = model.clone();
     best.set_order(found.order.clone(), found.strict);
     best.policy = Policy::Priority;
+    // The deadline order is a baseline too when milestones have objectives.
+    let deadline = plan.has_milestone_targets().then_some(Policy::Deadline);
     let baselines: Vec<(Policy, Model)> = BASELINES
         .iter()
-        .map(|&p| (p, Model::compile(plan, scenario, p)))
+        .copied()
+        .chain(deadline)
+        .map(|p| (p, Model::compile(plan, scenario, p)))
         .collect();
     let searched: Vec<f64> = baselines
         .iter()
@@ -129,6 +194,7 @@ pub fn optimise(
         stopped: found.stop,
         lower_bound_seconds: lower_bound,
         strict: found.strict,
+        verdict: Verdict::of(&results),
         results,
         order: plan_order(plan, &model, &found.order),
     }

@@ -70,6 +70,9 @@ pub fn render_text(r: &OptimiseReport) -> String {
             diff
         );
     }
+    if !r.fixed_durations {
+        s += &format!("\n{}\n", r.verdict.sentence());
+    }
     s += &format!("\norder ({} steps): {}\n", r.order.len(), r.order.join(" "));
     s
 }
