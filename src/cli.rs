@@ -57,9 +57,9 @@ pub struct CalibrateArgs {
     /// Simulation options of the forecast.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Print the report as JSON (times in seconds) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// The report's format and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Options of `track`: 20,000 trials by default, so that a forecast of the bundled plan takes
@@ -91,9 +91,9 @@ pub struct TrackArgs {
     /// rewritten atomically on every forecast, and reloading itself while --follow runs.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Print the forecast as JSON (times in seconds; one line per forecast with --follow).
-    #[arg(long)]
-    pub json: bool,
+    /// The forecast's format (JSON: one line per forecast with --follow).
+    #[command(flatten)]
+    pub format: FormatArgs,
     /// Simulation options of the forecast (--starts does not apply: the recovery started at
     /// --started).
     #[command(flatten)]
@@ -163,13 +163,10 @@ pub struct CheckArgs {
     /// Summarise this loss scenario's critical path instead of every system lost.
     #[arg(long)]
     pub scenario: Option<String>,
-    /// Output format: text, or JSON for other tools (every problem, with its place, and the
-    /// summary of a sound plan; exit code 2 for an invalid plan either way).
-    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
-    pub format: TextFormat,
-    /// Shorthand for `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
+    /// Text, or JSON for other tools (every problem, with its place, and the summary of a
+    /// sound plan; exit code 2 for an invalid plan either way); to a file with `-o`.
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Formats of a command that prints a report: text for people, JSON for tools.
@@ -179,6 +176,35 @@ pub enum TextFormat {
     Text,
     /// For other tools (times in seconds).
     Json,
+}
+
+/// How a command prints its report: `--format text|json`, with `--json` as a shorthand.
+#[derive(Debug, Args, Clone)]
+pub struct FormatArgs {
+    /// Output format: text for people, or JSON for other tools (times in seconds).
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl FormatArgs {
+    /// Whether the report is asked for as JSON.
+    pub fn is_json(&self) -> bool {
+        self.json || self.format == TextFormat::Json
+    }
+}
+
+/// [`FormatArgs`] and where the report goes: standard output, or `-o FILE`.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// The format.
+    #[command(flatten)]
+    pub format: FormatArgs,
+    /// Write the report to this file instead of standard output (`-` is standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `graph`.
@@ -252,9 +278,9 @@ pub struct SimulateArgs {
     /// Simulation options.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Print the report as JSON (times in seconds) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// The report's format and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Also write one CSV row per trial to this file.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -393,9 +419,9 @@ pub struct StaffArgs {
     /// Simulation options (per option; every option uses the same seed).
     #[command(flatten)]
     pub run: RunArgs,
-    /// Print JSON (times in seconds), one object per option, instead of the table.
-    #[arg(long)]
-    pub json: bool,
+    /// The report's format and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Also write the chart (RTO band from P50 to P90 against people) as SVG to this file.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
@@ -446,9 +472,9 @@ pub struct CompareArgs {
     /// depend on it.
     #[arg(long, default_value_t = 0, hide_default_value = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256))]
     pub threads: usize,
-    /// Print JSON (times in seconds) instead of the table.
-    #[arg(long)]
-    pub json: bool,
+    /// The report's format and where it goes.
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Also write the overlaid S-curves as SVG to this file.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
@@ -562,9 +588,9 @@ pub struct OptimiseArgs {
     /// and layout kept); `--policy priority` then follows it.
     #[arg(short, long, value_name = "PLAN_OUT")]
     pub output: Option<PathBuf>,
-    /// Print the result as JSON (times in seconds) instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// The result's format.
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 const OPTIMISE_HELP: &str = "\

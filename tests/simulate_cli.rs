@@ -190,3 +190,47 @@ fn control_characters_in_plan_names_do_not_reach_the_terminal() {
     );
     assert!(text.contains("evil"), "{text}");
 }
+
+/// One output convention for the commands that print a report: `--format text|json` with
+/// `--json` as its shorthand, and `-o FILE` for the same bytes in a file (never over an input).
+#[test]
+fn every_report_takes_format_json_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "scenarios/minimal.toml";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["simulate", plan, "--trials", "300", "--no-costs"],
+        vec!["staff", plan, "--team", "ops=1..2", "--trials", "300"],
+        vec!["compare", plan, "--trials", "300"],
+        vec!["check", plan],
+    ];
+    for args in commands {
+        let json = |extra: &[&str]| {
+            let mut all = args.clone();
+            all.extend_from_slice(extra);
+            let out = rtosim(&all);
+            assert_eq!(out.status.code(), Some(0), "{all:?}: {}", stderr(&out));
+            stdout(&out)
+        };
+        let short = json(&["--json"]);
+        assert!(short.trim_start().starts_with('{'), "{args:?}: {short}");
+        assert_eq!(short, json(&["--format", "json"]), "{args:?}");
+        let text = json(&[]);
+        assert_eq!(text, json(&["--format", "text"]), "{args:?}");
+        let file = dir.path().join(format!("{}.json", args[0]));
+        let printed = json(&["--json", "-o", file.to_str().unwrap()]);
+        assert!(printed.is_empty(), "{args:?}: {printed}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), short, "{args:?}");
+        // Never over an input.
+        let copy = dir.path().join("plan.toml");
+        std::fs::copy(plan, &copy).unwrap();
+        let mut over = args.clone();
+        over[1] = copy.to_str().unwrap();
+        over.extend(["-o", copy.to_str().unwrap()]);
+        let out = rtosim(&over);
+        assert_eq!(out.status.code(), Some(2), "{over:?}");
+        assert_eq!(
+            std::fs::read_to_string(&copy).unwrap(),
+            std::fs::read_to_string(plan).unwrap()
+        );
+    }
+}

@@ -7,7 +7,7 @@
 
 use anyhow::Result;
 
-use super::{InputError, emit, emit_text, load, run_options, with_starts};
+use super::{InputError, load, run_options, with_starts};
 use crate::cli::CalibrateArgs;
 use rtosim::analysis::{Wants, analyse};
 use rtosim::calibrate::{calibrate, group_drills, render_calibration, unknown_steps};
@@ -95,12 +95,12 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
     if !outside.is_empty() {
         return Err(InputError(outside.join("\nerror: ")).into());
     }
-    if args.json {
-        let mut text = serde_json::to_string_pretty(&report)?;
-        text.push('\n');
-        emit(&text)?;
-    } else {
-        emit_text(&render_calibration(&report))?;
-    }
+    let json = serde_json::to_string_pretty(&report)? + "\n";
+    super::deliver(
+        &args.out,
+        &loaded.files_read,
+        || render_calibration(&report),
+        || json,
+    )?;
     Ok(exit::OK)
 }

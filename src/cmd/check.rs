@@ -3,15 +3,15 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{emit, emit_text, load};
-use crate::cli::{CheckArgs, TextFormat};
+use super::load;
+use crate::cli::CheckArgs;
 use rtosim::analysis::{check_facts, resolve_scenario};
 use rtosim::plan::{Diagnostic, Plan, PlanError, Severity, load_plan};
 use rtosim::{exit, report};
 
 /// Runs `check`.
 pub(super) fn run(args: &CheckArgs) -> Result<i32> {
-    if args.json || args.format == TextFormat::Json {
+    if args.out.format.is_json() {
         return run_json(args);
     }
     let loaded = load(&args.plan)?;
@@ -24,7 +24,8 @@ pub(super) fn run(args: &CheckArgs) -> Result<i32> {
         .scenario
         .as_ref()
         .map(|_| format!("scenario {}", scenario.name));
-    emit_text(&report::render_check(&loaded.plan, &facts, lost.as_deref()))?;
+    let text = report::render_check(&loaded.plan, &facts, lost.as_deref());
+    super::deliver(&args.out, &loaded.files_read, || text, String::new)?;
     Ok(exit::OK)
 }
 
@@ -159,7 +160,9 @@ fn run_json(args: &CheckArgs) -> Result<i32> {
             .zip(scenario.as_ref())
             .map(|(l, s)| summary(&l.plan, s)),
     };
-    emit(&(serde_json::to_string_pretty(&out)? + "\n"))?;
+    let json = serde_json::to_string_pretty(&out)? + "\n";
+    let files_read = [args.plan.clone()];
+    super::deliver(&args.out, &files_read, String::new, || json)?;
     Ok(if out.valid {
         exit::OK
     } else {

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 
-use super::{emit, load, policy, with_progress};
+use super::{load, policy, with_progress};
 use crate::cli::CompareArgs;
 use rtosim::analysis::resolve_scenario;
 use rtosim::compare::{self, Variant};
@@ -78,10 +78,11 @@ pub(super) fn run(args: &CompareArgs) -> Result<i32> {
                     .as_bytes(),
             )?;
     }
-    if args.json {
-        emit(&compare::render_json(&report))?;
-    } else {
-        emit(&compare::render_text(&report))?;
-    }
+    super::deliver(
+        &args.out,
+        &loaded.files_read,
+        || compare::render_text(&report),
+        || compare::render_json(&report),
+    )?;
     Ok(exit::OK)
 }

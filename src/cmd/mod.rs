@@ -143,10 +143,25 @@ fn with_progress<T>(total: u64, work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T) -
 }
 
 /// Writes to stdout; a closed pipe (`rtosim ... | head`) ends the program quietly.
-/// Writes text for people to standard output: names and descriptions come from the plan, and
-/// a terminal must not run their control characters (escaped, newlines kept).
-fn emit_text(text: &str) -> Result<()> {
-    emit(&rtosim::text::escape_control_keep_newlines(text))
+/// The one seam between a command's report and its output: the report rendered as `--format`
+/// asks (text for people, escaped; JSON for tools) and written to standard output or to `-o
+/// FILE` (whole or not at all, never over an input: see [`Outputs`]).
+fn deliver(
+    out: &crate::cli::OutputArgs,
+    files_read: &[std::path::PathBuf],
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+) -> Result<()> {
+    let body = if out.format.is_json() {
+        json()
+    } else {
+        rtosim::text::escape_control_keep_newlines(&text()).into_owned()
+    };
+    match &out.output {
+        Some(path) => rtosim::output::Outputs::new(files_read).write_file(path, body.as_bytes())?,
+        None => emit(&body)?,
+    }
+    Ok(())
 }
 
 fn emit(text: &str) -> Result<()> {

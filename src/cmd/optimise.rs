@@ -78,7 +78,7 @@ pub(super) fn run(args: &OptimiseArgs) -> Result<i32> {
             .stdout_carries("the result")
             .write_file(path, edited.as_bytes())?;
     }
-    if args.json {
+    if args.format.is_json() {
         emit(&render::render_json(&report))?;
     } else {
         emit(&render::render_text(&report))?;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{InputError, emit, load, run_options, with_progress, with_starts};
+use super::{InputError, load, run_options, with_progress, with_starts};
 use crate::cli::SimulateArgs;
 use rtosim::analysis::{Analysis, Wants, analyse, milestone_names, named_times};
 use rtosim::exit;
@@ -34,11 +34,12 @@ pub(super) fn run(args: &SimulateArgs) -> Result<i32> {
             .stdout_carries("the summary")
             .write_file(path, csv.as_bytes())?;
     }
-    if args.json {
-        emit(&report::render_json(&a.summary))?;
-    } else {
-        emit(&report::render_text(&a.summary))?;
-    }
+    super::deliver(
+        &args.out,
+        &loaded.files_read,
+        || report::render_text(&a.summary),
+        || report::render_json(&a.summary),
+    )?;
     check_gates(&args.what_if.fail_above, plan, &a)
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use super::{InputError, emit, load, run_options, with_progress, with_starts};
+use super::{InputError, load, run_options, with_progress, with_starts};
 use crate::cli::{GridArgs, RunArgs, StaffArgs};
 use rtosim::analysis::resolve_scenario;
 use rtosim::duration::parse_span;
@@ -37,11 +37,12 @@ pub(super) fn run(args: &StaffArgs) -> Result<i32> {
                     .as_bytes(),
             )?;
     }
-    if args.json {
-        emit(&staff::render_json(&report))?;
-    } else {
-        emit(&staff::render_text(&report))?;
-    }
+    super::deliver(
+        &args.out,
+        &loaded.files_read,
+        || staff::render_text(&report),
+        || staff::render_json(&report),
+    )?;
     Ok(exit::OK)
 }
 

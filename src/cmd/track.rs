@@ -55,15 +55,15 @@ pub(super) fn run(args: &TrackArgs) -> Result<i32> {
                     outputs.write_file(path, page.as_bytes())?;
                 }
                 let f = &forecasted.forecast;
-                let text = match (args.json, args.follow) {
+                let text = match (args.format.is_json(), args.follow) {
                     (true, true) => track::render_json_line(f)?,
                     (true, false) => track::render_json(f)?,
                     (false, _) => track::render_text(f),
                 };
-                if args.follow && terminal && !args.json {
+                if args.follow && terminal && !args.format.is_json() {
                     // Redraw: clear the screen and go home.
                     emit(&format!("\x1b[2J\x1b[H{text}"))?;
-                } else if args.follow && !args.json && previous.is_some() {
+                } else if args.follow && !args.format.is_json() && previous.is_some() {
                     emit(&format!("\n{text}"))?;
                 } else {
                     emit(&text)?;
