@@ -29,6 +29,16 @@ pub fn milestone_groups(plan: &Plan) -> Vec<(String, Vec<usize>)> {
     groups
 }
 
+/// What is reported milestone by milestone: each milestone alone, then each group of more than
+/// one (`tier1`, ..., `all`), with its members' indices.
+pub fn milestone_series(plan: &Plan) -> Vec<(String, Vec<usize>)> {
+    let alone = (0..plan.milestones.len()).map(|k| (plan.milestones[k].name.clone(), vec![k]));
+    let groups = milestone_groups(plan)
+        .into_iter()
+        .filter(|(_, members)| members.len() > 1);
+    alone.chain(groups).collect()
+}
+
 /// Every name a gate can take: the milestones, then the groups (`tier1`, ..., `all`).
 pub fn milestone_names(plan: &Plan) -> Vec<String> {
     plan.milestones

@@ -8,14 +8,13 @@ use std::time::{Duration, SystemTime};
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::{InputError, emit, load, policy_for};
+use super::{InputError, emit, load, run_options};
 use crate::cli::TrackArgs;
 use rtosim::analysis::resolve_scenario;
 use rtosim::exit;
 use rtosim::import::{ImportError, drill_csv, parse_timestamp, terraform, terragrunt};
 use rtosim::output::Outputs;
 use rtosim::plan::{Plan, Starts};
-use rtosim::sim::RunConfig;
 use rtosim::track::{self, Forecasted, LogFile};
 
 /// How often `--follow` looks at the logs.
@@ -138,16 +137,12 @@ fn once(
         });
         plan.scenarios.iter_mut().for_each(|s| s.starts = None);
     }
-    let config = RunConfig {
-        trials: args.run.trials,
-        seed: args.run.seed,
-        threads: args.run.threads,
-    };
+    let options = run_options(&args.run, &plan);
     let forecasted = track::forecast(
         &plan,
         &scenario,
-        policy_for(args.run.policy, &plan),
-        &config,
+        options.policy,
+        &options.config,
         &facts,
         at,
         previous,

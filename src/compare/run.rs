@@ -234,38 +234,21 @@ fn milestone_series(
     plan: &Plan,
     times: &sim::MilestoneTimes,
 ) -> Vec<(String, Vec<f64>, Option<u64>)> {
-    let mut out: Vec<(String, Vec<f64>, Option<u64>)> = Vec::new();
     let n = times.trials();
-    let met = |members: &[usize]| {
-        members
-            .iter()
-            .any(|&k| plan.milestones[k].rto_target.is_some())
-            .then(|| {
-                (0..n)
-                    .filter(|&i| {
-                        let t = times.trial(i);
-                        members.iter().all(|&k| {
-                            plan.milestones[k]
-                                .rto_target
-                                .is_none_or(|target| t[k] <= target)
-                        })
-                    })
-                    .count() as u64
-            })
-    };
-    for (k, m) in plan.milestones.iter().enumerate() {
-        out.push((m.name.clone(), times.of(k).collect(), met(&[k])));
-    }
-    for (group, members) in crate::analysis::milestone_groups(plan) {
-        if members.len() > 1 {
-            out.push((
-                group,
-                crate::analysis::group_times(times, &members),
-                met(&members),
-            ));
-        }
-    }
-    out
+    crate::analysis::milestone_series(plan)
+        .into_iter()
+        .map(|(name, members)| {
+            let met = members
+                .iter()
+                .any(|&k| plan.milestones[k].rto_target.is_some())
+                .then(|| {
+                    (0..n)
+                        .filter(|&i| crate::analysis::all_met(plan, times, &members, i))
+                        .count() as u64
+                });
+            (name, crate::analysis::group_times(times, &members), met)
+        })
+        .collect()
 }
 
 /// Pairwise comparison of two runs' RTOs in trial order, against the objective `target`.

@@ -381,14 +381,7 @@ fn milestone_forecasts(
     if plan.milestones.is_empty() || times.trials() == 0 {
         return (Vec::new(), Vec::new());
     }
-    let mut series: Vec<(String, Vec<usize>)> = (0..plan.milestones.len())
-        .map(|k| (plan.milestones[k].name.clone(), vec![k]))
-        .collect();
-    series.extend(
-        crate::analysis::milestone_groups(plan)
-            .into_iter()
-            .filter(|(_, members)| members.len() > 1),
-    );
+    let series = crate::analysis::milestone_series(plan);
     let n = times.trials();
     let mut out = Vec::new();
     let mut met_all = Vec::new();
