@@ -568,7 +568,10 @@ pub struct OptimiseArgs {
     /// Loss scenario to optimise [default: the plan's first, or every system lost].
     #[arg(long)]
     pub scenario: Option<String>,
-    /// The figure of the RTO to make smallest: p50, p90, p99 (any pNN) or mean.
+    /// What to make best: p50, p90, p99 (any pNN) or mean of the RTO, made smallest; p(meet),
+    /// the chance of meeting the plan's rto-target, made largest; or MILESTONE:FIGURE for a
+    /// milestone (front-door:p90), a tier (tier1:p90, the last of tier 1 in each trial;
+    /// tier1:p(meet), every one meeting its own rto-target) or all of them (all:p(meet)).
     #[arg(long, default_value = "p90", value_parser = objective_arg)]
     pub objective: rtosim::optimise::Objective,
     /// When to stop: a number of schedules (such as 20000: the same seed gives the same
@@ -597,8 +600,10 @@ const OPTIMISE_HELP: &str = "\
 The search is a genetic algorithm over dispatch orders (Hartmann 1998), each order scored by
 strict list scheduling on the same trials; with fixed durations every order is also justified
 forwards and backwards (Valls et al. 2005). It stops at the budget, when 200 generations
-bring nothing better, or when the order meets a lower bound. The best order is then confirmed
-on fresh trials against lft and playbook, with the paired difference and its 95% interval.";
+bring nothing better, or when the order meets a lower bound (for p(meet): every trial met).
+The best order is then confirmed on fresh trials against lft and playbook (and deadline when
+milestones have rto-targets), with the paired difference and its 95% interval; for p(meet)
+the difference of the paired shares (McNemar).";
 
 /// A search budget: schedules (reproducible) or seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]

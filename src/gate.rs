@@ -55,6 +55,58 @@ fn bad(message: String) -> GateError {
     }
 }
 
+/// Splits `NAME:FIGURE` into what the figure is of (a milestone, `tierN` or `all`) and the
+/// figure; `FIGURE` alone is of the whole recovery. The error, when nothing comes before ':',
+/// is a fragment to follow the text quoted. The one naming of gates and of
+/// `optimise --objective`.
+pub fn split_of(text: &str) -> Result<(Option<&str>, &str), &'static str> {
+    match text.split_once(':') {
+        Some((of, figure)) if !of.trim().is_empty() => Ok((Some(of.trim()), figure.trim())),
+        Some(_) => Err("names no milestone before ':'"),
+        None => Ok((None, text.trim())),
+    }
+}
+
+/// Parses a figure's name, lowercased: `pNN` with 0 < NN < 100 (decimals allowed), `mean` or
+/// `max`. The error says what is wrong with it, without a hint.
+pub fn parse_figure(name: &str) -> Result<Figure, String> {
+    match name {
+        "mean" => Ok(Figure::Mean),
+        "max" => Ok(Figure::Max),
+        _ => {
+            let digits = name
+                .strip_prefix('p')
+                .filter(|d| {
+                    !d.is_empty()
+                        && d.chars().all(|c| c.is_ascii_digit() || c == '.')
+                        && d.matches('.').count() <= 1
+                })
+                .ok_or_else(|| format!("unknown figure \"{name}\""))?;
+            let pct: f64 = digits
+                .parse()
+                .map_err(|_| format!("\"{name}\" is not a percentile"))?;
+            if !(pct > 0.0 && pct < 100.0) {
+                return Err(format!(
+                    "percentile \"{name}\" is outside p0 to p100 (exclusive)"
+                ));
+            }
+            Ok(Figure::Percentile(pct / 100.0))
+        }
+    }
+}
+
+/// The hint for a name that is no milestone or group of the plan: the closest of `known`, or
+/// the list of them.
+pub fn unknown_name_hint(name: &str, known: &[String]) -> String {
+    crate::plan::did_you_mean(name, known.iter().map(String::as_str)).unwrap_or_else(|| {
+        if known.is_empty() {
+            "the plan has no [[milestone]]".to_string()
+        } else {
+            format!("the plan's milestones and groups are {}", known.join(", "))
+        }
+    })
+}
+
 impl FromStr for Gate {
     type Err = GateError;
 
@@ -62,40 +114,10 @@ impl FromStr for Gate {
         let Some((figure, threshold)) = s.split_once('=') else {
             return Err(bad(format!("gate \"{s}\" has no threshold")));
         };
-        let (of, figure) = match figure.split_once(':') {
-            Some((of, figure)) if !of.trim().is_empty() => (Some(of.trim().to_string()), figure),
-            Some(_) => return Err(bad(format!("gate \"{s}\" names no milestone before ':'"))),
-            None => (None, figure),
-        };
-        let name = figure.trim().to_ascii_lowercase();
-        let figure = match name.as_str() {
-            "mean" => Figure::Mean,
-            "max" => Figure::Max,
-            _ => {
-                let digits = name
-                    .strip_prefix('p')
-                    .filter(|d| {
-                        !d.is_empty()
-                            && d.chars().all(|c| c.is_ascii_digit() || c == '.')
-                            && d.matches('.').count() <= 1
-                    })
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "unknown figure \"{}\" in gate \"{s}\"",
-                            figure.trim()
-                        ))
-                    })?;
-                let pct: f64 = digits
-                    .parse()
-                    .map_err(|_| bad(format!("\"{name}\" is not a percentile")))?;
-                if !(pct > 0.0 && pct < 100.0) {
-                    return Err(bad(format!(
-                        "percentile \"{name}\" is outside p0 to p100 (exclusive)"
-                    )));
-                }
-                Figure::Percentile(pct / 100.0)
-            }
-        };
+        let (of, figure) = split_of(figure).map_err(|e| bad(format!("gate \"{s}\" {e}")))?;
+        let of = of.map(str::to_string);
+        let name = figure.to_ascii_lowercase();
+        let figure = parse_figure(&name).map_err(|e| bad(format!("{e} in gate \"{s}\"")))?;
         let threshold =
             parse_span(threshold).map_err(|e| bad(format!("threshold of gate \"{s}\": {e}")))?;
         Ok(Gate {
@@ -201,14 +223,7 @@ pub fn evaluate_named(
                 None => Err(UnknownFigure {
                     gate: gate.to_string(),
                     name: name.clone(),
-                    hint: crate::plan::did_you_mean(name, known.iter().map(String::as_str))
-                        .unwrap_or_else(|| {
-                            if known.is_empty() {
-                                "the plan has no [[milestone]]".to_string()
-                            } else {
-                                format!("the plan's milestones and groups are {}", known.join(", "))
-                            }
-                        }),
+                    hint: unknown_name_hint(name, known),
                 }),
             },
         })

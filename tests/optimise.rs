@@ -1,7 +1,9 @@
 //! `rtosim optimise`: on PSPLIB j30 with fixed durations the found order is never below the
 //! optimum and close to it; the order written with `-o` reproduces the makespan through
 //! `simulate --policy priority`; with random durations a constructed case where lft is poor
-//! for P90 is improved with an interval that excludes 0; bad input is refused.
+//! for P90 is improved with an interval that excludes 0; objectives of milestones and tiers
+//! (`urgent:p90`, `tier1:p(meet)`) and the chance of meeting the plan's objective match
+//! their closed forms; bad input is refused.
 
 mod common;
 mod j30;
@@ -326,7 +328,7 @@ fn bad_input_is_refused_with_a_hint() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["optimise", p, "--objective", "tier1:p90"],
-            "names milestone \"tier1\"",
+            "names tier1, but no milestone has tier 1 (hint: the plan has no [[milestone]])",
         ),
         (
             &["optimise", p, "--objective", "fastest"],
@@ -480,4 +482,252 @@ fn on_the_bundled_plan_the_order_is_never_worse_than_the_best_baseline() {
     }
     // The plan has milestones with objectives: the deadline order is a baseline too.
     assert!(results.iter().any(|c| c["name"] == "deadline"));
+}
+
+/// One group; the playbook lists the urgent fix last, after three long steps whose order does
+/// not change the RTO (one group does all the work, whatever the order). `base` (30 m) then
+/// `urgent-fix` (30 m) reach milestone `urgent` at 1 h exactly when done first; `web` (30 m,
+/// listed last) reaches `web-up`. Both are tier 1. `# urgent-target` and `# web-target` are
+/// replaced by objectives where a test needs them.
+const URGENT_LAST: &str = r#"
+name = "urgent last"
+[teams]
+ops = 1
+
+[[step]]
+id = "base"
+team = "ops"
+duration = "30m"
+
+[[step]]
+id = "a"
+team = "ops"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+
+[[step]]
+id = "b"
+team = "ops"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+
+[[step]]
+id = "c"
+team = "ops"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+
+[[step]]
+id = "urgent-fix"
+team = "ops"
+after = ["base"]
+duration = "30m"
+
+[[step]]
+id = "web"
+team = "ops"
+duration = "30m"
+
+[[milestone]]
+name = "urgent"
+needs = ["urgent-fix"]
+tier = 1
+# urgent-target
+
+[[milestone]]
+name = "web-up"
+needs = ["web"]
+tier = 1
+# web-target
+"#;
+
+/// `URGENT_LAST` with objectives: urgent within 1 h, web-up within 1 h 30 m.
+fn urgent_last_with_targets() -> String {
+    URGENT_LAST
+        .replace("# urgent-target", "rto-target = \"1h\"")
+        .replace("# web-target", "rto-target = \"1h30m\"")
+}
+
+/// P90 of the sum of three uniforms on 1 h to 3 h, in seconds: 3 h + 2 h times the Irwin–Hall
+/// quantile, whose upper tail is `(3 - x)³ / 6` on [2, 3].
+fn p90_of_three_long_steps() -> f64 {
+    (3.0 + 2.0 * (3.0 - 0.6_f64.cbrt())) * 3600.0
+}
+
+/// Runs `optimise PLAN --objective OBJECTIVE` with a small search and returns its JSON.
+fn optimise_json(path: &std::path::Path, objective: &str, confirm: &str) -> serde_json::Value {
+    json(&rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--objective",
+        objective,
+        "--budget",
+        "400",
+        "--trials",
+        "200",
+        "--confirm-trials",
+        confirm,
+        "--json",
+    ]))
+}
+
+/// The result named `name`.
+fn result<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {r}"))
+}
+
+#[test]
+fn a_milestone_the_playbook_delays_is_brought_forward_with_an_interval_that_excludes_zero() {
+    let (_dir, path) = write_plan("plan.toml", URGENT_LAST);
+    let trials = 4000.0_f64;
+    let r = optimise_json(&path, "urgent:p90", "4000");
+    assert_eq!(r["objective"], "urgent:p90");
+    assert_eq!(r["higher_is_better"], false);
+    // Done first, base and the fix reach urgent at 1 h in every trial.
+    let ours = &result(&r, "optimised")["confirmed_seconds"];
+    assert_eq!(ours["value"].as_f64().unwrap(), 3600.0, "{ours}");
+    // Listed last (and lft ranks it last too: ties go by id), it waits for the three long
+    // steps: 1 h plus their sum. The tolerance is four standard errors of the sample P90,
+    // sqrt(p (1 - p) / n) / f, with the sum's density f = (3 - x)² / 2 / 2 h at the quantile.
+    let x = 3.0 - 0.6_f64.cbrt();
+    let se = (0.9 * 0.1 / trials).sqrt() / ((3.0 - x).powi(2) / 2.0 / 7200.0);
+    for baseline in ["playbook", "lft"] {
+        let c = result(&r, baseline);
+        let theirs = c["confirmed_seconds"]["value"].as_f64().unwrap();
+        let expected = 3600.0 + p90_of_three_long_steps();
+        assert!(
+            (theirs - expected).abs() < 4.0 * se,
+            "{baseline}: P90 {theirs}, closed form {expected} (se {se})"
+        );
+        let d = &c["difference_seconds"];
+        assert!(d["high"].as_f64().unwrap() < 0.0, "{baseline}: {d}");
+        assert!(
+            (d["value"].as_f64().unwrap() - (3600.0 - theirs)).abs() < 1e-6,
+            "{d}"
+        );
+    }
+    // No milestone has an objective: no deadline baseline, and the order beats both.
+    assert!(r["results"].as_array().unwrap().len() == 3, "{r}");
+    assert_eq!(r["verdict"]["kind"], "better", "{}", r["verdict"]);
+    let order: Vec<&str> = r["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(&order[..2], ["base", "urgent-fix"], "{order:?}");
+}
+
+#[test]
+fn the_chance_of_meeting_a_milestone_or_a_tier_reaches_one_where_the_playbook_gives_zero() {
+    let (_dir, path) = write_plan("plan.toml", &urgent_last_with_targets());
+    for objective in ["urgent:p(meet)", "tier1:p(meet)", "all:p(meet)"] {
+        let r = optimise_json(&path, objective, "2000");
+        assert_eq!(r["higher_is_better"], true);
+        // Every trial met: no order can do better, so the search stops there.
+        assert_eq!(r["stopped"], "optimal", "{objective}");
+        let ours = &result(&r, "optimised");
+        assert_eq!(ours["searched_share"], 1.0, "{objective}: {ours}");
+        assert_eq!(ours["confirmed_share"]["value"], 1.0, "{objective}: {ours}");
+        assert!(ours.get("confirmed_seconds").is_none(), "{ours}");
+        // The playbook reaches urgent after the three long steps, at 4 h at least: never.
+        for baseline in ["playbook", "lft"] {
+            let c = result(&r, baseline);
+            assert_eq!(c["confirmed_share"]["value"], 0.0, "{objective}: {c}");
+            let d = &c["difference_share"];
+            assert_eq!(
+                (d["value"].as_f64(), d["low"].as_f64(), d["high"].as_f64()),
+                (Some(1.0), Some(1.0), Some(1.0)),
+                "{objective}: every trial discordant the same way: {d}"
+            );
+        }
+        // The deadline order does the milestones first too: no better, and no worse.
+        let deadline = result(&r, "deadline");
+        assert_eq!(deadline["confirmed_share"]["value"], 1.0, "{deadline}");
+        assert_eq!(r["verdict"]["kind"], "no-better", "{}", r["verdict"]);
+    }
+    // The latest of tier 1 in each trial: base, the fix and web first reach it at 1 h 30 m.
+    let r = optimise_json(&path, "tier1:p90", "2000");
+    assert_eq!(
+        result(&r, "optimised")["confirmed_seconds"]["value"],
+        5400.0,
+        "{r}"
+    );
+    let playbook = result(&r, "playbook")["difference_seconds"]["high"]
+        .as_f64()
+        .unwrap();
+    assert!(playbook < 0.0, "{r}");
+}
+
+#[test]
+fn the_chance_of_meeting_the_plans_objective_matches_its_closed_form() {
+    // LFT_POOR_AT_P90 within 4 h 30 m. lft starts v after a or b: 2 h + V, met when
+    // V <= 2 h 30 m. Started first, v meets it when V <= 4 h 30 m (b follows v or a, whichever
+    // ends first, and ends by 4 h 10 m). V is lognormal through p50 = 20 m and p90 = 3 h.
+    let text = LFT_POOR_AT_P90.replacen("\n[teams]", "\nrto-target = \"4h30m\"\n[teams]", 1);
+    let (_dir, path) = write_plan("plan.toml", &text);
+    let r = json(&rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--objective",
+        "p(meet)",
+        "--budget",
+        "300",
+        "--trials",
+        "400",
+        "--confirm-trials",
+        "20000",
+        "--json",
+    ]));
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let z = Normal::standard();
+    let sigma = 9.0_f64.ln() / z.inverse_cdf(0.9);
+    let met = |minutes: f64| z.cdf((minutes / 20.0).ln() / sigma);
+    let n = 20_000.0;
+    for (name, expected) in [("optimised", met(270.0)), ("lft", met(150.0))] {
+        let share = result(&r, name)["confirmed_share"]["value"]
+            .as_f64()
+            .unwrap();
+        let se = (expected * (1.0 - expected) / n).sqrt();
+        assert!(
+            (share - expected).abs() < 4.0 * se,
+            "{name}: {share}, closed form {expected}"
+        );
+    }
+    let d = &result(&r, "lft")["difference_share"];
+    assert!(d["low"].as_f64().unwrap() > 0.0, "{d}");
+    // No milestones: lft and playbook are the baselines, and the order beats both.
+    assert_eq!(r["verdict"]["kind"], "better", "{}", r["verdict"]);
+}
+
+#[test]
+fn milestone_objectives_the_plan_cannot_have_are_refused_with_a_hint() {
+    let (_dir, path) = write_plan("plan.toml", URGENT_LAST);
+    let p = path.to_str().unwrap();
+    let cases = [
+        (
+            "urgnt:p90",
+            "objective \"urgnt:p90\" names unknown milestone \"urgnt\" (hint: did you mean \"urgent\"?)",
+        ),
+        (
+            "tier2:p90",
+            "names tier2, but no milestone has tier 2 (hint: the plan's tiers are tier1)",
+        ),
+        (
+            "urgent:p(meet)",
+            "milestone \"urgent\" has no rto-target, so there is nothing to meet",
+        ),
+        ("tier1:p(meet)", "no milestone of tier1 has an rto-target"),
+        ("p(meet)", "the plan has no rto-target"),
+        ("all:max", "\"all:max\" is not an objective"),
+    ];
+    for (objective, expected) in cases {
+        let out = rtosim(&["optimise", p, "--objective", objective, "--budget", "10"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{objective}: {stderr}");
+        assert!(stderr.contains(expected), "{objective}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }

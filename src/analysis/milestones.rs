@@ -66,21 +66,26 @@ pub fn named_times(plan: &Plan, times: &MilestoneTimes, name: &str) -> Option<Ve
 /// When the last of `members` is reached in each trial.
 pub fn group_times(times: &MilestoneTimes, members: &[usize]) -> Vec<f64> {
     (0..times.trials())
-        .map(|i| {
-            let t = times.trial(i);
-            members.iter().map(|&k| t[k]).fold(0.0, f64::max)
-        })
+        .map(|i| last_reached(times.trial(i), members))
         .collect()
+}
+
+/// When the last of `members` is reached, given one trial's milestone times `t`.
+pub fn last_reached(t: &[f64], members: &[usize]) -> f64 {
+    members.iter().map(|&k| t[k]).fold(0.0, f64::max)
 }
 
 /// Whether every member with an objective met it in trial `i`.
 pub fn all_met(plan: &Plan, times: &MilestoneTimes, members: &[usize], i: usize) -> bool {
-    let t = times.trial(i);
-    members.iter().all(|&k| {
-        plan.milestones[k]
-            .rto_target
-            .is_none_or(|target| t[k] <= target)
-    })
+    every_met(times.trial(i), members, |k| plan.milestones[k].rto_target)
+}
+
+/// Whether every member with an objective (`target(k)`, in seconds) met it, given one trial's
+/// milestone times `t`.
+pub fn every_met(t: &[f64], members: &[usize], target: impl Fn(usize) -> Option<f64>) -> bool {
+    members
+        .iter()
+        .all(|&k| target(k).is_none_or(|target| t[k] <= target))
 }
 
 /// The milestones part of a run's report. `critical` holds each milestone's critical-chain

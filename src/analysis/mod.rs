@@ -17,8 +17,8 @@ pub use costs::{
     paired_cost, paired_costs, recovery_point,
 };
 pub use milestones::{
-    all_met, group_times, milestone_groups, milestone_names, milestone_series, milestones_report,
-    named_times,
+    all_met, every_met, group_times, last_reached, milestone_groups, milestone_names,
+    milestone_series, milestones_report, named_times,
 };
 pub use run::{Analysis, AnalysisError, Replay, RunOptions, Wants, analyse, resolve_scenario};
 pub use staffing::one_more_group;

@@ -22,12 +22,17 @@ pub(super) fn run(args: &OptimiseArgs) -> Result<i32> {
     let loaded = load(&args.plan)?;
     let plan = &loaded.plan;
     let scenario = resolve_scenario(plan, args.scenario.as_deref())?;
+    let measure = args
+        .objective
+        .resolve(plan)
+        .map_err(|e| super::InputError(format!("--objective: {e}")))?;
+    let statistic = measure.statistic;
     let (evaluations, seconds) = match args.budget {
         Budget::Evaluations(n) => (n, None),
         Budget::Seconds(s) => (u64::MAX, Some(s)),
     };
     let options = OptimiseOptions {
-        objective: args.objective,
+        objective: args.objective.clone(),
         seed: args.seed,
         trials: args.trials,
         confirm_trials: args.confirm_trials,
@@ -50,7 +55,7 @@ pub(super) fn run(args: &OptimiseArgs) -> Result<i32> {
         bar.set_position(seconds.map_or(done, |_| elapsed.as_millis() as u64));
         bar.set_message(format!(
             "{done} schedules, best {}",
-            rtosim::duration::format_span(best)
+            render::format_figure(statistic.maximised(), statistic.cost(best))
         ));
         if elapsed > Duration::from_secs(1) && !shown.swap(true, Ordering::Relaxed) {
             bar.set_draw_target(ProgressDrawTarget::stderr());

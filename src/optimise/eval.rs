@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 
-use super::objective::Objective;
+use super::objective::{Measure, Statistic};
 use crate::dist::Dist;
 use crate::sim::{Model, NONE, RandomSampler, TrialState, attempt_time};
 
@@ -25,8 +25,8 @@ pub struct Scorer {
     pub model: Model,
     /// The reversed project, when the plan can be justified.
     pub reversed: Option<Model>,
-    /// What to minimise.
-    pub objective: Objective,
+    /// What to make best; candidates are scored by its cost (smaller is better).
+    pub measure: Measure,
     /// The seed of the search's trials.
     pub seed: u64,
     /// Trials per candidate (1 when every duration is fixed).
@@ -43,15 +43,17 @@ pub struct Worker {
     reversed: Option<Model>,
     state: TrialState,
     back: Option<TrialState>,
-    rtos: Vec<f64>,
+    values: Vec<f64>,
+    reached: Vec<f64>,
 }
 
-/// A scored candidate: the order (perhaps justified), its figure and the schedules it cost.
+/// A scored candidate: the order (perhaps justified), its cost and the schedules it cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
     /// Compiled step indices in dispatch order.
     pub order: Vec<u32>,
-    /// The objective over the search's trials.
+    /// The objective over the search's trials as a cost, smaller is better
+    /// ([`Statistic::cost`]: `p(meet)` negated).
     pub score: f64,
     /// Schedules generated to score it (3 with justification).
     pub evaluations: u64,
@@ -61,13 +63,13 @@ impl Scorer {
     /// A scorer of `model` (compiled for the scenario) on `trials` trials of `seed`. A plan
     /// that can be justified is scored strictly; for the others [`Scorer::strict`] is for the
     /// search to choose.
-    pub fn new(model: &Model, objective: Objective, seed: u64, trials: u64) -> Scorer {
+    pub fn new(model: &Model, measure: Measure, seed: u64, trials: u64) -> Scorer {
         let fixed = is_fixed(model);
         let justify = fixed && justifiable(model);
         Scorer {
             model: model.clone(),
             reversed: justify.then(|| reversed(model)),
-            objective,
+            measure,
             seed,
             trials: if fixed { 1 } else { trials },
             strict: justify,
@@ -91,7 +93,8 @@ impl Scorer {
             back: self.reversed.as_ref().map(TrialState::new),
             model: self.model.clone(),
             reversed: self.reversed.clone(),
-            rtos: vec![0.0; self.trials as usize],
+            values: vec![0.0; self.trials as usize],
+            reached: self.measure.buffer(&self.model),
         }
     }
 
@@ -133,16 +136,20 @@ impl Scorer {
         }
     }
 
-    /// The objective of `order` over the search's trials, leaving the last trial's schedule in
-    /// the worker's state.
+    /// The cost of `order` over the search's trials, leaving the last trial's schedule in the
+    /// worker's state.
     fn run(&self, worker: &mut Worker, order: &[u32]) -> f64 {
         worker.model.set_order(order.to_vec(), self.strict);
-        for (i, rto) in worker.rtos.iter_mut().enumerate() {
-            *rto = worker
-                .state
-                .run(&worker.model, &mut RandomSampler::new(self.seed, i as u64));
+        for (i, value) in worker.values.iter_mut().enumerate() {
+            *value = self.measure.trial(
+                &worker.model,
+                &mut worker.state,
+                self.seed,
+                i as u64,
+                &mut worker.reached,
+            );
         }
-        self.objective.score(&mut worker.rtos)
+        self.measure.cost(&mut worker.values)
     }
 
     /// Scores many candidates on both cores; the result is in input order whatever the
@@ -154,6 +161,25 @@ impl Scorer {
             .collect()
     }
 
+    /// A cost no order can beat, when one is known: for `p(meet)` every trial meeting it;
+    /// with fixed durations, for the whole recovery [`Scorer::lower_bound`], for milestones
+    /// the longest path to the last step they need.
+    pub fn cost_bound(&self) -> Option<f64> {
+        let m = &self.model;
+        match (&self.measure.members, self.measure.statistic) {
+            (_, Statistic::Meet) => Some(Statistic::Meet.cost(1.0)),
+            (None, _) => self.lower_bound(),
+            (Some(members), _) => is_fixed(m).then(|| {
+                let (_, finish) = path_finish(m);
+                members
+                    .iter()
+                    .flat_map(|&k| m.milestones.steps(k))
+                    .map(|&s| finish[s as usize])
+                    .fold(0.0, f64::max)
+            }),
+        }
+    }
+
     /// A lower bound on the makespan when every duration is fixed: the longest path, and for
     /// each limit and team the work it must carry over its capacity.
     pub fn lower_bound(&self) -> Option<f64> {
@@ -162,18 +188,7 @@ impl Scorer {
             return None;
         }
         let n = m.len();
-        let length: Vec<f64> = (0..n)
-            .map(|s| attempt_time(&m.steps[s], m.steps[s].dist.mean()).0)
-            .collect();
-        let mut finish = vec![0.0_f64; n];
-        for s in 0..n {
-            let start = m
-                .preds(s)
-                .iter()
-                .map(|&p| finish[p as usize])
-                .fold(0.0, f64::max);
-            finish[s] = start + length[s];
-        }
+        let (length, finish) = path_finish(m);
         let mut bound = finish.iter().copied().fold(0.0, f64::max);
         if m.chaos.is_none() && !m.has_alternatives() && justifiable(m) {
             let mut limit_work = vec![0.0; m.limit_capacity.len()];
@@ -195,6 +210,25 @@ impl Scorer {
         }
         Some(bound)
     }
+}
+
+/// Each step's fixed length and its earliest finish along the dependencies alone (no groups,
+/// no limits), for a model whose durations are fixed.
+fn path_finish(m: &Model) -> (Vec<f64>, Vec<f64>) {
+    let n = m.len();
+    let length: Vec<f64> = (0..n)
+        .map(|s| attempt_time(&m.steps[s], m.steps[s].dist.mean()).0)
+        .collect();
+    let mut finish = vec![0.0_f64; n];
+    for s in 0..n {
+        let start = m
+            .preds(s)
+            .iter()
+            .map(|&p| finish[p as usize])
+            .fold(0.0, f64::max);
+        finish[s] = start + length[s];
+    }
+    (length, finish)
 }
 
 /// Whether every step of `model` takes a fixed time with no failures and no chaos.

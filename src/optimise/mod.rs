@@ -1,4 +1,5 @@
-//! `rtosim optimise`: the dispatch order that makes a figure of the RTO smallest.
+//! `rtosim optimise`: the dispatch order that makes a figure of the RTO, or of milestones, best
+//! (percentiles and means smallest, the chance of meeting an objective largest).
 //!
 //! A genetic algorithm over activity lists ([`search`]) scores every candidate with the
 //! engine's strict dispatcher on the same trials ([`eval`]), then the best order is confirmed
@@ -14,7 +15,7 @@ pub mod search;
 
 use serde::Serialize;
 
-pub use objective::{Objective, ObjectiveError};
+pub use objective::{Measure, Objective, ObjectiveError, Statistic};
 pub use search::{BASELINES, SearchLimits, Stop};
 
 use crate::plan::{Plan, Scenario};
@@ -23,9 +24,9 @@ use confirm::Confirmed;
 use eval::Scorer;
 
 /// How to optimise.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OptimiseOptions {
-    /// What to minimise.
+    /// What to make best (check it against the plan first: [`Objective::resolve`]).
     pub objective: Objective,
     /// Seed of the search (its trials and its random choices).
     pub seed: u64,
@@ -46,6 +47,9 @@ pub struct OptimiseReport {
     pub scenario: String,
     /// The objective, as `--objective` spells it.
     pub objective: String,
+    /// Whether larger figures are better (`p(meet)`, a share in 0 to 1) rather than smaller
+    /// (times in seconds).
+    pub higher_is_better: bool,
     /// Whether every duration is fixed (the objective is then the makespan, one trial).
     pub fixed_durations: bool,
     /// Seed of the search.
@@ -81,15 +85,16 @@ pub struct OptimiseReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Faster than every baseline: each paired difference's interval lies below 0.
+    /// Better than every baseline: each paired difference's interval lies on the better side
+    /// of 0 (below it for times, above it for `p(meet)`).
     Better,
     /// Not told apart from the best baseline: some difference's interval reaches 0.
     NoBetter {
         /// The baseline it cannot be told apart from (the best of them).
         than: String,
     },
-    /// Slower than a baseline on fresh draws (the interval lies above 0): the search's sample
-    /// was lucky. Keep that baseline, or search on more trials.
+    /// Worse than a baseline on fresh draws (the interval lies on the worse side of 0): the
+    /// search's sample was lucky. Keep that baseline, or search on more trials.
     Worse {
         /// The baseline to keep.
         keep: String,
@@ -97,55 +102,76 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The verdict of the confirmed results (the optimised order first).
-    pub fn of(results: &[Confirmed]) -> Verdict {
+    /// The verdict of the confirmed results (the optimised order first) of `statistic`.
+    pub fn of(results: &[Confirmed], statistic: Statistic) -> Verdict {
         let baselines = results.get(1..).unwrap_or_default();
+        // The difference as a cost (optimised minus baseline, negative is better), with its
+        // interval's ends swapped when negated.
+        let cost = |c: &Confirmed| {
+            let d = &c.difference_seconds;
+            let (a, b) = (statistic.cost(d.low), statistic.cost(d.high));
+            (statistic.cost(d.value), a.min(b), a.max(b))
+        };
         let best = |filter: &dyn Fn(&Confirmed) -> bool| {
             baselines
                 .iter()
                 .filter(|c| filter(c))
-                .max_by(|a, b| {
-                    a.difference_seconds
-                        .value
-                        .total_cmp(&b.difference_seconds.value)
-                })
+                .max_by(|a, b| cost(a).0.total_cmp(&cost(b).0))
                 .map(|c| c.name.clone())
         };
-        if let Some(keep) = best(&|c| c.difference_seconds.low > 0.0) {
+        if let Some(keep) = best(&|c| cost(c).1 > 0.0) {
             Verdict::Worse { keep }
-        } else if let Some(than) = best(&|c| c.difference_seconds.high >= 0.0) {
+        } else if let Some(than) = best(&|c| cost(c).2 >= 0.0) {
             Verdict::NoBetter { than }
         } else {
             Verdict::Better
         }
     }
 
-    /// The verdict in a sentence.
-    pub fn sentence(&self) -> String {
+    /// The verdict in a sentence, for an objective where larger is better or smaller.
+    pub fn sentence(&self, higher_is_better: bool) -> String {
+        let (better, worse) = if higher_is_better {
+            (
+                "meets the objective more often than",
+                "meets the objective less often than",
+            )
+        } else {
+            ("is faster than", "is slower than")
+        };
         match self {
             Verdict::Better => {
-                "The optimised order is faster than every baseline on fresh draws.".to_string()
+                format!("The optimised order {better} every baseline on fresh draws.")
             }
             Verdict::NoBetter { than } => format!(
                 "On fresh draws the optimised order cannot be told apart from {than}: no improvement is shown."
             ),
             Verdict::Worse { keep } => format!(
-                "On fresh draws the optimised order is slower than {keep}: keep {keep}, or search again on more trials (--trials, --budget)."
+                "On fresh draws the optimised order {worse} {keep}: keep {keep}, or search again on more trials (--trials, --budget)."
             ),
         }
     }
 }
 
 /// Optimises the order of `scenario` of `plan`. `progress(evaluations, best)` after each
-/// generation; returning false stops the search.
+/// generation, `best` as a cost ([`Statistic::cost`]); returning false stops the search.
+///
+/// # Panics
+///
+/// When the objective does not resolve against the plan: check it first with
+/// [`Objective::resolve`], which says what is wrong.
 pub fn optimise(
     plan: &Plan,
     scenario: &Scenario,
     options: &OptimiseOptions,
     progress: &(dyn Fn(u64, f64) -> bool + Sync),
 ) -> OptimiseReport {
+    let measure = match options.objective.resolve(plan) {
+        Ok(measure) => measure,
+        Err(e) => panic!("an objective checked against the plan: {e}"),
+    };
+    let statistic = measure.statistic;
     let model = Model::compile(plan, scenario, Policy::Lft);
-    let scorer = Scorer::new(&model, options.objective, options.seed, options.trials);
+    let scorer = Scorer::new(&model, measure.clone(), options.seed, options.trials);
     let (fixed, trials, lower_bound) = (scorer.is_fixed(), scorer.trials, scorer.lower_bound());
     let found = search::search(scorer, options.seed, options.limits, progress);
     let mut best = model.clone();
@@ -161,10 +187,7 @@ pub fn optimise(
         .collect();
     let searched: Vec<f64> = baselines
         .iter()
-        .map(|(_, m)| {
-            let mut r = confirm::rtos(m, options.seed, trials);
-            options.objective.score(&mut r)
-        })
+        .map(|(_, m)| measure.of(&mut confirm::values(m, &measure, options.seed, trials)))
         .collect();
     let refs: Vec<(Policy, &Model, f64)> = baselines
         .iter()
@@ -174,16 +197,16 @@ pub fn optimise(
     let confirm_seed = confirm::confirmation_seed(options.seed);
     let confirm_trials = if fixed { 1 } else { options.confirm_trials };
     let results = confirm::confirm(
-        options.objective,
-        (&best, found.score),
+        &measure,
+        (&best, statistic.cost(found.score)),
         &refs,
-        confirm_seed,
-        confirm_trials,
+        (confirm_seed, confirm_trials, fixed),
     );
     OptimiseReport {
         plan: plan.name.clone(),
         scenario: scenario.name.clone(),
         objective: options.objective.to_string(),
+        higher_is_better: statistic.maximised(),
         fixed_durations: fixed,
         seed: options.seed,
         trials,
@@ -194,7 +217,7 @@ pub fn optimise(
         stopped: found.stop,
         lower_bound_seconds: lower_bound,
         strict: found.strict,
-        verdict: Verdict::of(&results),
+        verdict: Verdict::of(&results, statistic),
         results,
         order: plan_order(plan, &model, &found.order),
     }

@@ -3,6 +3,15 @@
 use super::OptimiseReport;
 use crate::duration::format_span as format_duration;
 
+/// A figure of the objective: a time, or for `p(meet)` a share as a percentage.
+pub fn format_figure(higher_is_better: bool, value: f64) -> String {
+    if higher_is_better {
+        format!("{:.1}%", 100.0 * value)
+    } else {
+        format_duration(value)
+    }
+}
+
 /// The report as JSON (times in seconds).
 pub fn render_json(report: &OptimiseReport) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("the report serialises");
@@ -12,6 +21,8 @@ pub fn render_json(report: &OptimiseReport) -> String {
 
 /// The report as text for a terminal.
 pub fn render_text(r: &OptimiseReport) -> String {
+    let share = r.higher_is_better;
+    let figure = |v: f64| format_figure(share, v);
     let mut s = format!(
         "{} · scenario {} · objective {} · seed {}\n",
         r.plan, r.scenario, r.objective, r.seed
@@ -19,6 +30,9 @@ pub fn render_text(r: &OptimiseReport) -> String {
     let stopped = match r.stopped {
         super::Stop::Budget => "the budget was spent",
         super::Stop::Stalled => "no better order came for a while",
+        super::Stop::Optimal if share => {
+            "the best order meets the objective in every trial: none can do better"
+        }
         super::Stop::Optimal => "the best order meets the lower bound: none can be faster",
         super::Stop::Asked => "the time budget ran out",
     };
@@ -52,36 +66,32 @@ pub fn render_text(r: &OptimiseReport) -> String {
         } else {
             format!(
                 "{} ({} to {})",
-                signed(d.value),
-                signed(d.low),
-                signed(d.high)
+                signed(share, d.value),
+                signed(share, d.low),
+                signed(share, d.high)
             )
         };
         s += &format!(
             "  {:<10} {:>12} {:>26} {:>34}\n",
             c.name,
-            format_duration(c.searched_seconds),
-            format!(
-                "{} ({}-{})",
-                format_duration(e.value),
-                format_duration(e.low),
-                format_duration(e.high)
-            ),
+            figure(c.searched_seconds),
+            format!("{} ({}-{})", figure(e.value), figure(e.low), figure(e.high)),
             diff
         );
     }
     if !r.fixed_durations {
-        s += &format!("\n{}\n", r.verdict.sentence());
+        s += &format!("\n{}\n", r.verdict.sentence(share));
     }
     s += &format!("\norder ({} steps): {}\n", r.order.len(), r.order.join(" "));
     s
 }
 
-/// A difference with its sign.
-fn signed(seconds: f64) -> String {
-    if seconds < 0.0 {
-        format!("-{}", format_duration(-seconds))
+/// A difference with its sign: a time, or for shares percentage points.
+fn signed(share: bool, value: f64) -> String {
+    let sign = if value < 0.0 { "-" } else { "+" };
+    if share {
+        format!("{sign}{:.1} pp", 100.0 * value.abs())
     } else {
-        format!("+{}", format_duration(seconds))
+        format!("{sign}{}", format_duration(value.abs()))
     }
 }

@@ -73,7 +73,8 @@ pub struct Found {
     pub strict: bool,
 }
 
-/// Searches an order minimising the scorer's objective. `progress(evaluations, best)` is
+/// Searches an order minimising the scorer's cost (its objective, negated when larger is
+/// better). `progress(evaluations, best)` is
 /// called after each generation; when it returns false the search stops.
 pub fn search(
     mut scorer: Scorer,
@@ -83,7 +84,7 @@ pub fn search(
 ) -> Found {
     let model = &scorer.model.clone();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let bound = scorer.lower_bound();
+    let bound = scorer.cost_bound();
     let optimal = |score: f64| bound.is_some_and(|b| score <= b + 1e-6);
     let budget = limits.evaluations.max(1);
     let per = if scorer.reversed.is_some() { 3 } else { 1 };
@@ -97,6 +98,28 @@ pub fn search(
         feasible_order(model, |s| lft[s], plan_index),
         feasible_order(model, plan_index, plan_index),
     ];
+    // Milestones' objectives: the deadline order, and for an objective of milestones the
+    // order that does first what they need, so a search for them starts near them.
+    if model.milestones.targets.iter().any(Option::is_some) {
+        let due = model.deadline_finish_times();
+        first.push(feasible_order(model, |s| due[s], |s| lft[s]));
+    }
+    if let Some(members) = &scorer.measure.members {
+        let mut feeds = vec![false; model.len()];
+        for &s in members.iter().flat_map(|&k| model.milestones.steps(k)) {
+            feeds[s as usize] = true;
+        }
+        // Compiled indices are in dependency order: successors come later.
+        for s in (0..model.len()).rev() {
+            let feeds_later = model.succs(s).iter().any(|&q| feeds[q as usize]);
+            feeds[s] |= feeds_later;
+        }
+        first.push(feasible_order(
+            model,
+            |s| f64::from(u8::from(!feeds[s])),
+            |s| lft[s],
+        ));
+    }
     while first.len() < size {
         first.push(regret_sample(model, &lft, &mut rng));
     }
@@ -294,7 +317,7 @@ fn regret_sample(model: &Model, lft: &[f64], rng: &mut Xoshiro256PlusPlus) -> Ve
 }
 
 /// The policies an optimised order is confirmed against: what rtosim dispatches by without a
-/// `priority` list. (A milestone `deadline` policy joins them when plans have milestones.)
+/// `priority` list. (The `deadline` policy joins them when milestones have objectives.)
 pub const BASELINES: [Policy; 2] = [Policy::Lft, Policy::Playbook];
 
 #[cfg(test)]

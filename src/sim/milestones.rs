@@ -94,6 +94,14 @@ impl Milestones {
         }
         (at, by)
     }
+
+    /// When each milestone is reached, given each step's finish time, into `out` (one per
+    /// milestone).
+    pub fn reached_all(&self, finish: &[f64], out: &mut [f64]) {
+        for (k, at) in out.iter_mut().enumerate() {
+            *at = self.reached(k, |s| finish[s]).0;
+        }
+    }
 }
 
 /// Every trial's milestone times, trial by trial: trial `i`, milestone `k` at `i * count + k`.
