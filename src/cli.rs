@@ -38,7 +38,7 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// During a game day: re-forecast the finish from the logs of what has happened so far.
     Track(TrackArgs),
-    /// Search the dispatch order that makes an RTO figure smallest, confirmed on fresh draws.
+    /// Search the dispatch order that makes a figure of the RTO or of milestones best, confirmed on fresh draws.
     Optimise(OptimiseArgs),
     /// Turn Terraform and Terragrunt logs into recorded timings, or a graph into a plan skeleton.
     #[command(subcommand)]

@@ -47,10 +47,13 @@ pub struct OptimiseReport {
     pub scenario: String,
     /// The objective, as `--objective` spells it.
     pub objective: String,
+    /// What the objective is of: a milestone, `tierN` or `all`; `None` for the whole recovery.
+    pub objective_of: Option<String>,
     /// Whether larger figures are better (`p(meet)`, a share in 0 to 1) rather than smaller
     /// (times in seconds).
     pub higher_is_better: bool,
-    /// Whether every duration is fixed (the objective is then the makespan, one trial).
+    /// Whether every duration is fixed (one trial is then the whole distribution; for the
+    /// whole recovery the objective is the makespan).
     pub fixed_durations: bool,
     /// Seed of the search.
     pub seed: u64,
@@ -206,6 +209,7 @@ pub fn optimise(
         plan: plan.name.clone(),
         scenario: scenario.name.clone(),
         objective: options.objective.to_string(),
+        objective_of: options.objective.of().map(str::to_string),
         higher_is_better: statistic.maximised(),
         fixed_durations: fixed,
         seed: options.seed,
@@ -273,4 +277,49 @@ fn plan_order(plan: &Plan, model: &Model, order: &[u32]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Estimate;
+
+    fn with_difference(low: f64, high: f64) -> Vec<Confirmed> {
+        let e = |value, low, high| Estimate { value, low, high };
+        let c = |name: &str, d| Confirmed {
+            name: name.to_string(),
+            searched_seconds: 0.0,
+            confirmed_seconds: e(0.0, 0.0, 0.0),
+            difference_seconds: d,
+            share: false,
+        };
+        vec![
+            c("optimised", e(0.0, 0.0, 0.0)),
+            c("lft", e((low + high) / 2.0, low, high)),
+        ]
+    }
+
+    #[test]
+    fn the_verdict_reads_differences_the_right_way_round() {
+        let (time, meet) = (Statistic::Quantile(0.9), Statistic::Meet);
+        let worse = Verdict::Worse {
+            keep: "lft".to_string(),
+        };
+        let no_better = Verdict::NoBetter {
+            than: "lft".to_string(),
+        };
+        // Optimised minus lft below 0: faster, but for p(meet) less often met.
+        assert_eq!(
+            Verdict::of(&with_difference(-2.0, -1.0), time),
+            Verdict::Better
+        );
+        assert_eq!(Verdict::of(&with_difference(-0.2, -0.1), meet), worse);
+        assert_eq!(Verdict::of(&with_difference(1.0, 2.0), time), worse);
+        assert_eq!(
+            Verdict::of(&with_difference(0.1, 0.2), meet),
+            Verdict::Better
+        );
+        assert_eq!(Verdict::of(&with_difference(-0.1, 0.1), meet), no_better);
+        assert_eq!(Verdict::of(&with_difference(-1.0, 1.0), time), no_better);
+    }
 }

@@ -41,7 +41,10 @@ pub fn render_text(r: &OptimiseReport) -> String {
         r.evaluations,
         r.generations,
         if r.fixed_durations {
-            "fixed durations: the objective is the makespan".to_string()
+            match &r.objective_of {
+                None => "fixed durations: the objective is the makespan".to_string(),
+                Some(_) => "fixed durations: one trial is the whole distribution".to_string(),
+            }
         } else {
             format!("{} trials each, the same draws for every order", r.trials)
         },
@@ -55,7 +58,7 @@ pub fn render_text(r: &OptimiseReport) -> String {
         r.confirm_trials, r.confirm_seed
     );
     s += &format!(
-        "  {:<10} {:>12} {:>26} {:>34}\n",
+        "  {:<10} {:>12} {:>32} {:>36}\n",
         "order", "searched", "confirmed (95% interval)", "optimised minus this (95% interval)"
     );
     for c in &r.results {
@@ -72,7 +75,7 @@ pub fn render_text(r: &OptimiseReport) -> String {
             )
         };
         s += &format!(
-            "  {:<10} {:>12} {:>26} {:>34}\n",
+            "  {:<10} {:>12} {:>32} {:>36}\n",
             c.name,
             figure(c.searched_seconds),
             format!("{} ({}-{})", figure(e.value), figure(e.low), figure(e.high)),
