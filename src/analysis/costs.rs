@@ -3,9 +3,8 @@
 //! the paired differences.
 //!
 //! A what-if run needs each trial's RTO and nothing else, so it runs the engine for outcomes
-//! alone ([`sim::run_outcomes`]), and on the first [`WHATIF_TRIALS`] trials of the base run
-//! when that keeps the P90 interval within [`cost_tolerance`]; otherwise on more, up to all of
-//! them. Trial `i` of a what-if run draws what trial `i` of the base run drew, except for what
+//! alone ([`sim::run_outcomes`]), on as few of the base run's first trials as keep the P90
+//! interval within [`cost_tolerance`] ([`sized_whatif`]). Trial `i` of a what-if run draws what trial `i` of the base run drew, except for what
 //! was removed.
 
 use crate::dist::Dist;
@@ -16,9 +15,11 @@ use crate::report::{
 };
 use crate::sim::{self, MilestoneTimes, Model, Outcome, Policy, RunConfig};
 use crate::stats::paired::{mean_difference, quantile_difference};
+use crate::stats::sorted;
 
-/// Trials a what-if run starts with.
-pub const WHATIF_TRIALS: u64 = 10_000;
+/// Trials a what-if run starts with (eight blocks of the engine's): on the bundled plan enough
+/// for every cost's P90 interval to be within [`cost_tolerance`], so one run each.
+pub const WHATIF_TRIALS: u64 = 2_048;
 
 /// How wide a cost's P90 interval may be (half-width, seconds) before its what-if run is
 /// repeated on more trials: 2 minutes or 2% of the P90, whichever is larger.
@@ -50,11 +51,9 @@ pub fn paired_costs(
     config: &RunConfig,
 ) -> Result<(Cost, Vec<Cost>), rayon::ThreadPoolBuildError> {
     let model = Model::compile(without, scenario, policy);
-    let all = base.len() as u64;
-    let mut trials = WHATIF_TRIALS.min(all);
     let base_rtos: Vec<f64> = base.iter().map(|o| o.rto).collect();
     let milestones = base_times.filter(|t| t.count > 0);
-    loop {
+    sized_whatif(base.len() as u64, |trials| {
         let run = RunConfig { trials, ..*config };
         let (outcomes, times) = if milestones.is_some() {
             sim::run_outcomes_with_milestones(&model, &run, &|_| {})?
@@ -69,8 +68,10 @@ pub fn paired_costs(
         let compared_sorted = sorted(compared);
         let cost = cost_between(compared, &compared_sorted, &other);
         let p90 = crate::stats::percentile(&compared_sorted, 0.9);
-        let half = (cost.cost_p90_interval_seconds.high - cost.cost_p90_interval_seconds.low) / 2.0;
-        if trials == all || half <= cost_tolerance(p90) {
+        let i = cost.cost_p90_interval_seconds;
+        let needed = trials_for_tolerance(trials, (i.high - i.low) / 2.0, p90);
+        // Milestone costs only once the trial count is settled.
+        let finish = move || {
             let per_milestone = milestones.map_or_else(Vec::new, |b| {
                 (0..b.count)
                     .map(|k| {
@@ -80,16 +81,42 @@ pub fn paired_costs(
                     })
                     .collect()
             });
-            return Ok((cost, per_milestone));
+            (cost, per_milestone)
+        };
+        Ok((finish, needed))
+    })
+    .map(|finish| finish())
+}
+
+/// Runs a what-if on the first `trials` trials of a base run of `all`: first on
+/// [`WHATIF_TRIALS`], then again on more while `run` says (its second value) that it needs more
+/// trials than it had, at least twice as many each time, up to all of them. Trial `i` of every
+/// attempt is the same trial, so the answer depends only on the base run and the what-if.
+pub(crate) fn sized_whatif<T, E>(
+    all: u64,
+    mut run: impl FnMut(u64) -> Result<(T, u64), E>,
+) -> Result<T, E> {
+    let mut trials = WHATIF_TRIALS.min(all);
+    loop {
+        let (value, needed) = run(trials)?;
+        if trials == all || needed <= trials {
+            return Ok(value);
         }
-        trials = (trials * 4).min(all);
+        let blocks = needed.max(2 * trials).div_ceil(sim::BLOCK as u64);
+        trials = (blocks * sim::BLOCK as u64).min(all);
     }
 }
 
-fn sorted(v: &[f64]) -> Vec<f64> {
-    let mut s = v.to_vec();
-    s.sort_unstable_by(f64::total_cmp);
-    s
+/// The trials a what-if needs for its P90 interval, `half_width` wide each side on `trials`
+/// trials, to be within [`cost_tolerance`] of the base's `p90`: widths shrink as one over the
+/// square root of the trials; a fifth more for safety.
+pub(crate) fn trials_for_tolerance(trials: u64, half_width: f64, p90: f64) -> u64 {
+    let over = half_width / cost_tolerance(p90);
+    if over.is_nan() || over <= 1.0 {
+        trials
+    } else {
+        (trials as f64 * over * over * 1.2).ceil() as u64
+    }
 }
 
 /// The cost between two paired runs' RTOs (`sorted_base` is `base` ascending): base minus
@@ -270,4 +297,39 @@ pub fn recovery_point(plan: &Plan, set_by: &[u64]) -> Option<RecoveryPoint> {
             .collect(),
         max_seconds: max,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_what_if_within_tolerance_runs_once_and_a_wide_one_on_what_its_width_says() {
+        // 2% of a 10 h P90 is 12 minutes: a half-width of 6 minutes needs nothing more, one of
+        // 24 minutes (twice the tolerance) four times the trials and a fifth.
+        let p90 = 36_000.0;
+        assert_eq!(trials_for_tolerance(2_048, 360.0, p90), 2_048);
+        assert_eq!(trials_for_tolerance(2_048, 1_440.0, p90), 9_831);
+        // Below 100 minutes of P90 the floor is 2 minutes.
+        assert_eq!(trials_for_tolerance(2_048, 120.0, 600.0), 2_048);
+        assert_eq!(trials_for_tolerance(2_048, f64::NAN, p90), 2_048);
+
+        let mut asked = Vec::new();
+        let answer: Result<u64, ()> = sized_whatif(100_000, |trials| {
+            asked.push(trials);
+            // Needs 9,831 the first time, then is content.
+            Ok((trials, if trials < 9_831 { 9_831 } else { trials }))
+        });
+        // Rounded up to whole blocks of the engine's.
+        assert_eq!(answer, Ok(9_984));
+        assert_eq!(asked, [WHATIF_TRIALS, 9_984]);
+
+        // Never more than the base run had; a small need still doubles.
+        let mut asked = Vec::new();
+        let _ = sized_whatif::<(), ()>(5_000, |trials| {
+            asked.push(trials);
+            Ok(((), trials + 1))
+        });
+        assert_eq!(asked, [WHATIF_TRIALS, 4_096, 5_000]);
+    }
 }

@@ -100,11 +100,7 @@ pub fn confirm(
     baselines: &[(Policy, &Model, f64)],
     (seed, trials, exact): (u64, u64, bool),
 ) -> Vec<Confirmed> {
-    let sorted = |v: &[f64]| {
-        let mut s = v.to_vec();
-        s.sort_unstable_by(f64::total_cmp);
-        s
-    };
+    use crate::stats::sorted;
     let statistic = measure.statistic;
     let ours = values(best.0, measure, seed, trials);
     let ours_sorted = sorted(&ours);

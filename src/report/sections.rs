@@ -318,15 +318,29 @@ pub fn staffing(r: &SimReport) -> Option<Table> {
 
 /// The sentence under the staffing table: how it was measured and what counts as material.
 pub fn staffing_note(r: &SimReport) -> Option<String> {
-    let threshold = r
+    let savings: Vec<_> = r
         .teams
         .iter()
         .filter_map(|t| t.one_more_group.as_ref())
+        .collect();
+    let threshold = savings
+        .iter()
         .map(|s| s.negligible_seconds)
-        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))))?;
+        .reduce(f64::max)?;
+    let fewest = savings.iter().map(|s| s.trials).min()?;
+    let most = savings.iter().map(|s| s.trials).max()?;
+    let thousands = super::narrative::thousands;
+    let on = if fewest == most {
+        format!("the first {} of them", thousands(most))
+    } else {
+        format!(
+            "the first {} to {} of them, more where a close call needed more",
+            thousands(fewest),
+            thousands(most)
+        )
+    };
     Some(format!(
-        "Each team run again with one more group on the same simulated recoveries (up to {} of them); the intervals are 95% intervals of the paired differences. A saving whose whole interval lies within ±{} does not matter: more people no longer help.",
-        super::narrative::thousands(crate::analysis::WHATIF_TRIALS.min(r.trials)),
+        "Each team run again with one more group on the same simulated recoveries ({on}); the intervals are 95% intervals of the paired differences. A saving whose whole interval lies within ±{} does not matter: more people no longer help.",
         span(threshold)
     ))
 }

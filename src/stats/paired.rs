@@ -18,6 +18,7 @@
 //!   that atom in all but a vanishing share of samples.
 
 use super::quantile::{Estimate, percentile};
+use super::sorted;
 use crate::dist::normal_quantile;
 
 /// The standard normal quantile of a two-sided 95% interval.
@@ -139,6 +140,8 @@ pub struct Saving {
     /// True when the P90 saving's interval lies wholly above the threshold: the change
     /// measurably saves a material time.
     pub material: bool,
+    /// The paired trials it was measured on.
+    pub trials: u64,
 }
 
 impl Saving {
@@ -151,11 +154,6 @@ impl Saving {
         target: Option<f64>,
         negligible: Option<f64>,
     ) -> Saving {
-        let sorted = |v: &[f64]| {
-            let mut s = v.to_vec();
-            s.sort_unstable_by(f64::total_cmp);
-            s
-        };
         let (sb, sc) = (sorted(baseline), sorted(changed));
         let p50 = quantile_difference(baseline, changed, &sb, &sc, 0.5);
         let p90 = quantile_difference(baseline, changed, &sb, &sc, 0.9);
@@ -172,6 +170,7 @@ impl Saving {
             negligible_seconds: threshold,
             negligible: p90.low >= -threshold && p90.high <= threshold,
             material: p90.low > threshold,
+            trials: baseline.len() as u64,
         }
     }
 }
@@ -198,12 +197,6 @@ mod tests {
     use super::*;
     use rand::{RngExt, SeedableRng};
     use rand_xoshiro::SplitMix64;
-
-    fn sorted(v: &[f64]) -> Vec<f64> {
-        let mut s = v.to_vec();
-        s.sort_unstable_by(f64::total_cmp);
-        s
-    }
 
     #[test]
     fn share_differences_count_only_discordant_trials() {
