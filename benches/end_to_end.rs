@@ -3,7 +3,8 @@
 //!
 //! Run with `cargo bench --bench end_to_end`. Each command runs once to warm up, then
 //! `RUNS` times; the minimum, median and maximum wall times are printed. Plans it generates
-//! (wide layers, and 5,000 steps with chaos) are written to a temporary directory.
+//! (wide layers, and 5,000 steps with chaos) are written to a temporary directory, or to the
+//! directory `RTOSIM_BENCH_PLANS` names.
 
 #![expect(clippy::print_stdout, reason = "a bench prints its figures")]
 
@@ -47,14 +48,17 @@ fn time(label: &str, args: &[&str], per_second: Option<u64>) {
 }
 
 fn main() {
+    // RTOSIM_BENCH_PLANS=DIR keeps the generated plans in DIR, to time or profile them alone.
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let wide = dir.path().join("wide-300.toml");
+    let kept = std::env::var_os("RTOSIM_BENCH_PLANS").map(std::path::PathBuf::from);
+    let plans = kept.as_deref().unwrap_or(dir.path());
+    let wide = plans.join("wide-300.toml");
     std::fs::write(
         &wide,
         synthetic::wide_plan_text(300, 15, &["platform", "dba", "app"], 2, false),
     )
     .expect("write the wide plan");
-    let big = dir.path().join("chaos-5000.toml");
+    let big = plans.join("chaos-5000.toml");
     std::fs::write(
         &big,
         synthetic::wide_plan_text(5_000, 50, &["a", "b", "c", "d"], 2, true),
