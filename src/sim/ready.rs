@@ -13,49 +13,55 @@
 //! priority order, so the steps start in exactly the order, and at exactly the times, of a scan
 //! of every ready step: the schedule is the same, trial for trial.
 
-/// The ready steps of a trial, as ranks (0 = first), in one sorted list per team and one (the
-/// last) for steps that need no team.
+/// The ready steps of a trial, as ranks (0 = first), in one set per team and one (the last)
+/// for steps that need no team. Each set is a bitset over the ranks, so a step joins or leaves
+/// it in constant time and a dispatch walks it in rank order without moving anything.
 #[derive(Debug, Clone)]
 pub(super) struct ReadyLists {
-    /// Ranks of the ready steps of each list, ascending.
-    lists: Vec<Vec<u32>>,
+    /// Words per list: one bit per rank.
+    words: usize,
+    /// The lists' bits, list `l` at `l * words..`.
+    bits: Vec<u64>,
+    /// Steps in each list.
+    count: Vec<u32>,
     /// Whether each list must be looked at in the next dispatch.
     dirty: Vec<bool>,
     /// Ready steps of each list that last waited for a limit (not for their team).
     limit_blocked: Vec<u32>,
-    /// In the current dispatch: whether each list takes part, where it is read, and where the
-    /// steps it keeps are written back.
+    /// In the current dispatch: whether each list takes part, and the rank it is at (the
+    /// next step of the list to look at, [`END`] when none is left).
     open: Vec<bool>,
-    read: Vec<usize>,
-    write: Vec<usize>,
+    head: Vec<u32>,
 }
 
+/// No rank: a list read to its end.
+const END: u32 = u32::MAX;
+
 impl ReadyLists {
-    /// Lists for `teams` teams and the steps without one.
+    /// Lists for `teams` teams and the steps without one, of `steps` steps in all.
     pub(super) fn new(teams: usize, steps: usize) -> ReadyLists {
         let lists = teams + 1;
+        let words = steps.div_ceil(64).max(1);
         ReadyLists {
-            lists: (0..lists)
-                .map(|_| Vec::with_capacity(steps.min(64)))
-                .collect(),
+            words,
+            bits: vec![0; lists * words],
+            count: vec![0; lists],
             dirty: vec![false; lists],
             limit_blocked: vec![0; lists],
             open: vec![false; lists],
-            read: vec![0; lists],
-            write: vec![0; lists],
+            head: vec![END; lists],
         }
     }
 
     /// The list of steps that need no team.
     pub(super) fn teamless(&self) -> usize {
-        self.lists.len() - 1
+        self.count.len() - 1
     }
 
     /// Empties every list, for a new trial.
     pub(super) fn clear(&mut self) {
-        for list in &mut self.lists {
-            list.clear();
-        }
+        self.bits.fill(0);
+        self.count.fill(0);
         self.dirty.fill(false);
         self.limit_blocked.fill(0);
         self.open.fill(false);
@@ -63,14 +69,36 @@ impl ReadyLists {
 
     /// Whether no step is ready.
     pub(super) fn is_empty(&self) -> bool {
-        self.lists.iter().all(Vec::is_empty)
+        self.count.iter().all(|&c| c == 0)
     }
 
-    /// Step of rank `rank` is ready, in list `list`.
+    /// The first rank of list `list` at or after `from`, or [`END`].
+    #[inline]
+    fn first_from(&self, list: usize, from: u32) -> u32 {
+        let bits = &self.bits[list * self.words..][..self.words];
+        let mut w = from as usize / 64;
+        if w >= self.words {
+            return END;
+        }
+        let mut word = bits[w] & (u64::MAX << (from % 64));
+        loop {
+            if word != 0 {
+                return (w * 64) as u32 + word.trailing_zeros();
+            }
+            w += 1;
+            if w == self.words {
+                return END;
+            }
+            word = bits[w];
+        }
+    }
+
+    /// Step of rank `rank` is ready, in list `list` (never during a dispatch).
+    #[inline]
     pub(super) fn insert(&mut self, list: usize, rank: u32) {
-        let l = &mut self.lists[list];
-        let at = l.partition_point(|&x| x < rank);
-        l.insert(at, rank);
+        debug_assert!(!self.open[list], "steps become ready between dispatches");
+        self.bits[list * self.words + rank as usize / 64] |= 1 << (rank % 64);
+        self.count[list] += 1;
         self.dirty[list] = true;
     }
 
@@ -78,12 +106,12 @@ impl ReadyLists {
     /// list has nothing to look at; a step that joins it marks it.
     #[inline]
     pub(super) fn mark(&mut self, list: usize) {
-        self.dirty[list] |= !self.lists[list].is_empty();
+        self.dirty[list] |= self.count[list] > 0;
     }
 
     /// Every list with a step in it must be looked at (a strict dispatch, which stops early).
     pub(super) fn mark_all(&mut self) {
-        for l in 0..self.lists.len() {
+        for l in 0..self.count.len() {
             self.mark(l);
         }
     }
@@ -103,7 +131,7 @@ impl ReadyLists {
 
     /// The number of lists.
     pub(super) fn len(&self) -> usize {
-        self.lists.len()
+        self.count.len()
     }
 
     /// Whether list `list` must be looked at.
@@ -122,19 +150,30 @@ impl ReadyLists {
         *n = n.wrapping_add_signed(delta);
     }
 
-    /// The ranks of list `list` (all of them outside a dispatch).
+    /// The ranks of list `list`, ascending.
     #[cfg(test)]
-    pub(super) fn ranks(&self, list: usize) -> &[u32] {
-        &self.lists[list]
+    pub(super) fn ranks(&self, list: usize) -> Vec<u32> {
+        self.ranks_from(list, 0).collect()
+    }
+
+    /// The ranks of list `list` from `from` on, ascending.
+    #[cfg(test)]
+    fn ranks_from(&self, list: usize, from: u32) -> impl Iterator<Item = u32> + '_ {
+        let first = self.first_from(list, from);
+        std::iter::successors((first != END).then_some(first), move |&r| {
+            let next = self.first_from(list, r + 1);
+            (next != END).then_some(next)
+        })
     }
 
     /// Starts a dispatch over the dirty lists, which are then clean.
     pub(super) fn begin(&mut self) {
-        for l in 0..self.lists.len() {
-            self.open[l] = self.dirty[l] && !self.lists[l].is_empty();
+        for l in 0..self.count.len() {
+            self.open[l] = self.dirty[l] && self.count[l] > 0;
             self.dirty[l] = false;
-            self.read[l] = 0;
-            self.write[l] = 0;
+            if self.open[l] {
+                self.head[l] = self.first_from(l, 0);
+            }
         }
     }
 
@@ -142,22 +181,18 @@ impl ReadyLists {
     /// not yet looked at (see [`ReadyLists::unread`]).
     pub(super) fn settle(&mut self, list: usize) {
         self.dirty[list] = false;
-        self.read[list] = 0;
-        self.write[list] = 0;
+        self.open[list] = false;
+        self.head[list] = 0;
     }
 
     /// The next step of the dispatch in priority order: its list and rank.
     #[inline]
     pub(super) fn next(&self) -> Option<(usize, u32)> {
         let mut best: Option<(usize, u32)> = None;
-        for l in 0..self.lists.len() {
-            if !self.open[l] {
-                continue;
-            }
-            if let Some(&r) = self.lists[l].get(self.read[l]) {
-                if best.is_none_or(|(_, b)| r < b) {
-                    best = Some((l, r));
-                }
+        for l in 0..self.count.len() {
+            let r = self.head[l];
+            if self.open[l] && r != END && best.is_none_or(|(_, b)| r < b) {
+                best = Some((l, r));
             }
         }
         best
@@ -166,41 +201,42 @@ impl ReadyLists {
     /// The step just returned by [`ReadyLists::next`] stays ready.
     #[inline]
     pub(super) fn keep(&mut self, list: usize) {
-        let (r, w) = (self.read[list], self.write[list]);
-        self.lists[list][w] = self.lists[list][r];
-        self.read[list] = r + 1;
-        self.write[list] = w + 1;
+        self.head[list] = self.first_from(list, self.head[list] + 1);
     }
 
     /// The step just returned by [`ReadyLists::next`] started.
     #[inline]
     pub(super) fn take(&mut self, list: usize) {
-        self.read[list] += 1;
+        let r = self.head[list];
+        self.bits[list * self.words + r as usize / 64] &= !(1 << (r % 64));
+        self.count[list] -= 1;
+        self.head[list] = self.first_from(list, r + 1);
     }
 
-    /// The ranks of list `list` not yet looked at in this dispatch.
-    pub(super) fn unread(&self, list: usize) -> &[u32] {
-        &self.lists[list][self.read[list]..]
+    /// The ranks of list `list` not yet looked at in this dispatch (all of them for a list
+    /// that was settled).
+    #[cfg(test)]
+    pub(super) fn unread(&self, list: usize) -> impl Iterator<Item = u32> + '_ {
+        self.ranks_from(list, self.head[list])
+    }
+
+    /// The first rank of list `list` not yet looked at in this dispatch, from `from` on (0 for
+    /// the first): walk the unread ranks with `from` one past the last.
+    #[inline]
+    pub(super) fn unread_from(&self, list: usize, from: u32) -> Option<u32> {
+        let r = self.first_from(list, from.max(self.head[list]));
+        (r != END).then_some(r)
     }
 
     /// Ends list `list`'s part in the dispatch: the steps not looked at stay ready.
+    #[inline]
     pub(super) fn close(&mut self, list: usize) {
-        if !self.open[list] {
-            return;
-        }
-        let (r, w) = (self.read[list], self.write[list]);
-        let l = &mut self.lists[list];
-        let len = l.len();
-        l.copy_within(r..len, w);
-        l.truncate(w + len - r);
         self.open[list] = false;
     }
 
     /// Ends the dispatch.
     pub(super) fn end(&mut self) {
-        for l in 0..self.lists.len() {
-            self.close(l);
-        }
+        self.open.fill(false);
     }
 }
 
@@ -245,7 +281,7 @@ mod tests {
         let (l, r) = ready.next().unwrap();
         assert_eq!((l, r), (0, 1));
         ready.take(0);
-        assert_eq!(ready.unread(0), [2, 3]);
+        assert_eq!(ready.unread(0).collect::<Vec<_>>(), [2, 3]);
         ready.close(0);
         assert_eq!(ready.next(), None);
         ready.end();

@@ -1107,11 +1107,13 @@ impl TrialState {
         if !self.ready.has_limit_waiters(list) {
             return;
         }
-        for i in 0..self.ready.unread(list).len() {
-            let s = model.by_rank[self.ready.unread(list)[i] as usize] as usize;
+        let mut from = 0;
+        while let Some(r) = self.ready.unread_from(list, from) {
+            let s = model.by_rank[r as usize] as usize;
             if matches!(self.blocked_by[s], Blocked::Limit(_)) {
                 self.block(model, list, s, now, Blocked::Team);
             }
+            from = r + 1;
         }
     }
 
