@@ -587,6 +587,12 @@ pub struct OptimiseArgs {
     /// Seed of the search; the confirmation uses a seed derived from it.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Search only orders a crew can follow without ever idling: a free group starts the
+    /// first ready step of the order that fits, as lft and playbook do (no priority-strict).
+    /// With fixed durations this rules out the forward-backward improvement, and some
+    /// optima (which need a group to wait) are out of reach.
+    #[arg(long)]
+    pub non_delay: bool,
     /// Write the plan with the found order as its `priority` list to this file (comments
     /// and layout kept); `--policy priority` then follows it.
     #[arg(short, long, value_name = "PLAN_OUT")]

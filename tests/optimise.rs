@@ -27,6 +27,7 @@ fn optimise_makespan(plan: &Plan, evaluations: u64, seed: u64) -> OptimiseReport
             evaluations,
             stall: 200,
         },
+        non_delay: false,
     };
     optimise(plan, &plan.default_scenario(), &options, &|_, _| true)
 }
@@ -96,7 +97,8 @@ fn j30_orders_are_never_below_the_optimum_and_close_to_it() {
 }
 
 /// The full j30 figure at a time budget per instance, for the closing note; slow, so ignored:
-/// `RTOSIM_J30_SECONDS=10 cargo test --release --test optimise -- --ignored --nocapture`.
+/// `RTOSIM_J30_SECONDS=10 cargo test --release --test optimise -- --ignored --nocapture`;
+/// with `RTOSIM_J30_NON_DELAY=1`, the best non-delay orders (`--non-delay`).
 #[test]
 #[ignore = "a measurement, minutes long"]
 #[expect(clippy::print_stdout, reason = "the measurement is the output")]
@@ -114,6 +116,7 @@ fn measure_the_j30_gap() {
             evaluations: u64::MAX,
             stall: u64::MAX,
         },
+        non_delay: std::env::var_os("RTOSIM_J30_NON_DELAY").is_some(),
     };
     let (mut gaps, mut optimal, mut schedules) = (Vec::new(), 0, 0);
     for (name, text, best) in j30::instances() {
@@ -295,6 +298,47 @@ fn the_written_order_reproduces_the_makespan_through_simulate_and_keeps_the_plan
     ]);
     assert_eq!(refused.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), commented);
+}
+
+/// `--non-delay` searches orders a crew follows without idling: the written plan has no
+/// `priority-strict`, and `simulate --policy priority` (which dispatches whatever fits) gives
+/// the makespan found, never below the optimum nor above lft's.
+#[test]
+fn a_non_delay_order_is_written_without_strict_and_reproduces_its_makespan() {
+    let (_, text, best) = j30::instances().swap_remove(5);
+    let (dir, path) = write_plan("plan.toml", &text);
+    let out_path = dir.path().join("ordered.toml");
+    let r = json(&rtosim(&[
+        "optimise",
+        path.to_str().unwrap(),
+        "--budget",
+        "2000",
+        "--non-delay",
+        "-o",
+        out_path.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(r["strict"], false, "{r}");
+    let makespan = r["results"][0]["confirmed_seconds"]["value"]
+        .as_f64()
+        .unwrap();
+    let lft = result(&r, "lft")["confirmed_seconds"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(best <= makespan && makespan <= lft, "{best} {makespan} {lft}");
+    let written = std::fs::read_to_string(&out_path).unwrap();
+    assert!(!written.contains("priority-strict"), "{written}");
+    let sim = json(&rtosim(&[
+        "simulate",
+        out_path.to_str().unwrap(),
+        "--policy",
+        "priority",
+        "--trials",
+        "1",
+        "--no-costs",
+        "--json",
+    ]));
+    assert_eq!(sim["rto_seconds"]["max"].as_f64().unwrap(), makespan);
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub(super) fn run(args: &OptimiseArgs) -> Result<i32> {
             evaluations,
             stall: STALL,
         },
+        non_delay: args.non_delay,
     };
     // The bar: schedules against the budget, or seconds against the time budget.
     let total = seconds.map_or(evaluations, |s| (s * 1000.0) as u64);

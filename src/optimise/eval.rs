@@ -34,6 +34,9 @@ pub struct Scorer {
     /// Whether candidates are dispatched strictly in list order (see
     /// [`crate::sim::Model::strict`]) rather than as lft and playbook are.
     pub strict: bool,
+    /// Whether only non-delay schedules are searched (never strict, never justified): a free
+    /// group always starts a ready step that fits.
+    pub non_delay: bool,
 }
 
 /// One worker's buffers: its own copies of the models, whose ranks it sets.
@@ -61,11 +64,11 @@ pub struct Scored {
 
 impl Scorer {
     /// A scorer of `model` (compiled for the scenario) on `trials` trials of `seed`. A plan
-    /// that can be justified is scored strictly; for the others [`Scorer::strict`] is for the
-    /// search to choose.
-    pub fn new(model: &Model, measure: Measure, seed: u64, trials: u64) -> Scorer {
+    /// that can be justified is scored strictly, unless `non_delay`; for the others
+    /// [`Scorer::strict`] is for the search to choose, and stays false when `non_delay`.
+    pub fn new(model: &Model, measure: Measure, seed: u64, trials: u64, non_delay: bool) -> Scorer {
         let fixed = is_fixed(model);
-        let justify = fixed && justifiable(model);
+        let justify = fixed && justifiable(model) && !non_delay;
         Scorer {
             model: model.clone(),
             reversed: justify.then(|| reversed(model)),
@@ -73,6 +76,7 @@ impl Scorer {
             seed,
             trials: if fixed { 1 } else { trials },
             strict: justify,
+            non_delay,
         }
     }
 

@@ -36,6 +36,9 @@ pub struct OptimiseOptions {
     pub confirm_trials: u64,
     /// When to stop.
     pub limits: SearchLimits,
+    /// Search only orders followed without idling (`priority-strict` never set): a free
+    /// group always starts the first ready step that fits, as lft and playbook do.
+    pub non_delay: bool,
 }
 
 /// What `optimise` found, for every rendering.
@@ -174,7 +177,13 @@ pub fn optimise(
     };
     let statistic = measure.statistic;
     let model = Model::compile(plan, scenario, Policy::Lft);
-    let scorer = Scorer::new(&model, measure.clone(), options.seed, options.trials);
+    let scorer = Scorer::new(
+        &model,
+        measure.clone(),
+        options.seed,
+        options.trials,
+        options.non_delay,
+    );
     let (fixed, trials, lower_bound) = (scorer.is_fixed(), scorer.trials, scorer.lower_bound());
     let found = search::search(scorer, options.seed, options.limits, progress);
     let mut best = model.clone();

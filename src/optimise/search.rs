@@ -126,9 +126,10 @@ pub fn search(
     first.truncate(size);
     let mut evaluations = 0;
     // Strict list order reaches schedules that dispatching whatever is ready cannot, and
-    // misses others; unless justification needs it, the first population decides.
+    // misses others; unless justification needs it or only non-delay schedules are wanted,
+    // the first population decides.
     let mut scored = scorer.score_all(first.clone());
-    if !scorer.justifies() {
+    if !scorer.justifies() && !scorer.non_delay {
         scorer.strict = !scorer.strict;
         let other = scorer.score_all(first);
         let best_of = |v: &[Scored]| v.iter().map(|s| s.score).fold(f64::INFINITY, f64::min);
