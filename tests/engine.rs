@@ -433,7 +433,7 @@ fn surviving_systems_are_already_done() {
         [[scenario]]\nname = \"all\"\nlost = [\"*\"]\n";
     let p = plan(text);
     let (report, run) = simulate(&p, 10, 1, 0, Policy::Lft);
-    assert_eq!(report.scenario, "db-only");
+    assert_eq!(report.run.scenario, "db-only");
     assert_eq!(report.steps_needed, 1);
     assert!(rtos(&run).iter().all(|&r| r == 7200.0));
     let all = p.scenario("all").unwrap().clone();

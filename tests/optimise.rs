@@ -325,7 +325,10 @@ fn a_non_delay_order_is_written_without_strict_and_reproduces_its_makespan() {
     let lft = result(&r, "lft")["confirmed_seconds"]["value"]
         .as_f64()
         .unwrap();
-    assert!(best <= makespan && makespan <= lft, "{best} {makespan} {lft}");
+    assert!(
+        best <= makespan && makespan <= lft,
+        "{best} {makespan} {lft}"
+    );
     let written = std::fs::read_to_string(&out_path).unwrap();
     assert!(!written.contains("priority-strict"), "{written}");
     let sim = json(&rtosim(&[

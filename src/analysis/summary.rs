@@ -3,8 +3,8 @@
 
 use crate::plan::{Plan, Scenario, StartBand};
 use crate::report::{
-    LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StepStats, TargetStats,
-    TeamStats,
+    LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, RunHeader, SimReport, StepStats,
+    TargetStats, TeamStats,
 };
 use crate::report::{StartBandStats, StartsStats};
 use crate::sim::chaos::trial_start_second;
@@ -108,12 +108,7 @@ pub fn summarize(
         .collect();
 
     SimReport {
-        plan: plan.name.clone(),
-        scenario: scenario.name.clone(),
-        policy: model.policy,
-        trials: n,
-        seed: config.seed,
-        version: env!("CARGO_PKG_VERSION"),
+        run: RunHeader::new(&plan.name, &scenario.name, model.policy, n, config.seed),
         steps_needed: model.len() - contingency,
         contingency_steps: contingency,
         rto_seconds,

@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::import::{ImportError, Observation, Outcome};
 use crate::plan::{Plan, Scenario, did_you_mean};
+use crate::report::RunHeader;
 use crate::sim::{
     CStep, MeanSampler, Model, RandomSampler, RunConfig, RunResult, Sampler, StepTiming, TrialState,
 };
@@ -171,16 +172,9 @@ pub struct Coverage {
 /// The calibration report: one struct for the text and the JSON.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CalibrationReport {
-    /// The plan's name.
-    pub plan: String,
-    /// The scenario forecast.
-    pub scenario: String,
-    /// The dispatch policy.
-    pub policy: String,
-    /// Forecast trials.
-    pub trials: u64,
-    /// The seed.
-    pub seed: u64,
+    /// What was run (the forecast).
+    #[serde(flatten)]
+    pub run: RunHeader,
     /// The forecast RTO band in seconds.
     pub forecast_rto_seconds: Band,
     /// Each drill.
@@ -459,11 +453,13 @@ pub fn calibrate(
         expected_share: 0.8,
     });
     CalibrationReport {
-        plan: plan.name.clone(),
-        scenario: scenario.name.clone(),
-        policy: model.policy.name().to_string(),
-        trials: config.trials,
-        seed: config.seed,
+        run: RunHeader::new(
+            &plan.name,
+            &scenario.name,
+            model.policy,
+            config.trials,
+            config.seed,
+        ),
         forecast_rto_seconds: rto_band,
         drills: out,
         coverage,

@@ -17,7 +17,11 @@ pub fn render_calibration(r: &CalibrationReport) -> String {
     let _ = writeln!(
         out,
         "{}: scenario {}, {} trials, seed {}, policy {}",
-        r.plan, r.scenario, r.trials, r.seed, r.policy
+        r.run.plan,
+        r.run.scenario,
+        r.run.trials,
+        r.run.seed,
+        r.run.policy.name()
     );
     let _ = writeln!(
         out,

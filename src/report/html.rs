@@ -106,9 +106,13 @@ pub fn render_html(m: &ManagementReport) -> String {
         String::with_capacity(64 * 1024 + m.charts.iter().map(|c| c.svg.len()).sum::<usize>());
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>{}: recovery forecast</title>", escape(&r.plan));
+    let _ = writeln!(
+        out,
+        "<title>{}: recovery forecast</title>",
+        escape(&r.run.plan)
+    );
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<main>");
-    let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(&r.plan));
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(&r.run.plan));
     let _ = writeln!(
         out,
         "<p class=\"sub\">{}</p>\n</header>",

@@ -79,7 +79,7 @@ pub fn build(
 ) -> Result<ManagementReport, ChartError> {
     let (model, summary) = (&analysis.model, &analysis.summary);
     let rtos = analysis.rtos.sorted();
-    let trials = narrative::thousands(summary.trials);
+    let trials = narrative::thousands(summary.run.trials);
     let objective = plan.rto_target;
     let mut specs: Vec<(&'static str, String, String, Chart)> = vec![
         (

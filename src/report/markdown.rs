@@ -53,7 +53,7 @@ fn table(out: &mut String, t: &Table) {
 pub fn render_markdown(m: &ManagementReport) -> String {
     let r = &m.summary;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", escape(&r.plan));
+    let _ = writeln!(out, "# {}\n", escape(&r.run.plan));
     let _ = writeln!(out, "{}\n", escape(&super::sections::byline(r)));
     let quoted: Vec<String> = m
         .narrative

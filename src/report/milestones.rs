@@ -260,7 +260,7 @@ pub fn milestones_sentences(r: &MilestonesReport, deadline_policy: bool) -> Vec<
 /// [`crate::sim::Policy::Deadline`], when some step waits for a team or a limit (otherwise the
 /// order changes nothing).
 pub fn says_deadline(r: &super::SimReport) -> bool {
-    r.policy == crate::sim::Policy::Deadline && !(r.teams.is_empty() && r.limits.is_empty())
+    r.run.policy == crate::sim::Policy::Deadline && !(r.teams.is_empty() && r.limits.is_empty())
 }
 
 /// The milestones as text: the table, then the sentences.

@@ -33,8 +33,8 @@ pub use milestones::{
 };
 pub use recorded::{parameters, render_recorded};
 pub use summary::{
-    Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, SimReport, StartBandStats,
-    StartsStats, StepStats, TargetStats, TeamStats,
+    Interval, LimitStats, P50P90, PERCENTILES, RtoIntervals, RtoStats, RunHeader, SimReport,
+    StartBandStats, StartsStats, StepStats, TargetStats, TeamStats,
 };
 pub use text::{render_text, signed_coefficient};
 

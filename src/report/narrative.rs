@@ -131,14 +131,14 @@ fn staffing_sentence(r: &SimReport) -> Option<String> {
 pub fn narrative(r: &SimReport, description: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     let scenario = match description {
-        Some(d) if !d.trim().is_empty() => format!("“{}” ({})", r.scenario, d.trim()),
-        _ => format!("“{}”", r.scenario),
+        Some(d) if !d.trim().is_empty() => format!("“{}” ({})", r.run.scenario, d.trim()),
+        _ => format!("“{}”", r.run.scenario),
     };
     out.push(format!(
         "In scenario {scenario}, recovery takes {} at P50 and {} at P90: half of the {} simulated recoveries finish within {}, nine in ten within {}.",
         format_span(r.rto_seconds.p50),
         format_span(r.rto_seconds.p90),
-        thousands(r.trials),
+        thousands(r.run.trials),
         format_span(r.rto_seconds.p50),
         format_span(r.rto_seconds.p90),
     ));

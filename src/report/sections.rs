@@ -24,10 +24,10 @@ fn pct1(x: f64) -> String {
 pub fn byline(r: &SimReport) -> String {
     format!(
         "Recovery forecast · scenario {} · {} trials · seed {} · rtosim {}",
-        r.scenario,
-        super::narrative::thousands(r.trials),
-        r.seed,
-        r.version
+        r.run.scenario,
+        super::narrative::thousands(r.run.trials),
+        r.run.seed,
+        r.run.version
     )
 }
 
@@ -35,17 +35,17 @@ pub fn byline(r: &SimReport) -> String {
 pub fn inputs(m: &super::management::ManagementReport) -> [(&'static str, String); 7] {
     let r = &m.summary;
     let scenario = match &m.inputs.scenario_description {
-        Some(d) => format!("{} ({d})", r.scenario),
-        None => r.scenario.clone(),
+        Some(d) => format!("{} ({d})", r.run.scenario),
+        None => r.run.scenario.clone(),
     };
     [
-        ("plan", r.plan.clone()),
+        ("plan", r.run.plan.clone()),
         ("plan file", m.inputs.plan_file.clone()),
         ("scenario", scenario),
-        ("policy", r.policy.name().to_string()),
-        ("trials", r.trials.to_string()),
-        ("seed", r.seed.to_string()),
-        ("rtosim", r.version.to_string()),
+        ("policy", r.run.policy.name().to_string()),
+        ("trials", r.run.trials.to_string()),
+        ("seed", r.run.seed.to_string()),
+        ("rtosim", r.run.version.to_string()),
     ]
 }
 

@@ -154,21 +154,44 @@ pub struct LimitStats {
     pub wait_per_trial_seconds: f64,
 }
 
-/// Everything `simulate` reports.
+/// What was run: the first keys of the JSON of `simulate`, `report`, `staff`, `calibrate` and
+/// `track`, so that any of their outputs can be reproduced.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SimReport {
+pub struct RunHeader {
     /// Plan name.
     pub plan: String,
     /// Scenario name.
     pub scenario: String,
     /// Dispatch policy.
     pub policy: Policy,
-    /// Trials run.
+    /// Trials run (per option, for a sweep).
     pub trials: u64,
-    /// The seed.
+    /// The seed (the same for every option of a sweep).
     pub seed: u64,
-    /// rtosim's version, so a report can be reproduced.
+    /// rtosim's version.
     pub version: &'static str,
+}
+
+impl RunHeader {
+    /// The header of a run of `plan`'s scenario `scenario` under `policy`.
+    pub fn new(plan: &str, scenario: &str, policy: Policy, trials: u64, seed: u64) -> RunHeader {
+        RunHeader {
+            plan: plan.to_string(),
+            scenario: scenario.to_string(),
+            policy,
+            trials,
+            seed,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Everything `simulate` reports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SimReport {
+    /// What was run.
+    #[serde(flatten)]
+    pub run: RunHeader,
     /// Steps the scenario needs.
     pub steps_needed: usize,
     /// Risks' fallback steps the scenario may need: contingency steps, run only in recoveries in

@@ -24,19 +24,19 @@ pub fn render_text(r: &SimReport) -> String {
 /// [`render_text`] before its control characters are escaped.
 fn render_plain(r: &SimReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", r.plan);
+    let _ = writeln!(out, "{}", r.run.plan);
     let _ = writeln!(
         out,
         "scenario {} · {} steps{} · policy {} · {} trials · seed {}",
-        r.scenario,
+        r.run.scenario,
         r.steps_needed,
         match r.contingency_steps {
             0 => String::new(),
             n => format!(" (+{n} contingency, run only when a risk fires)"),
         },
-        r.policy.name(),
-        r.trials,
-        r.seed
+        r.run.policy.name(),
+        r.run.trials,
+        r.run.seed
     );
     out.push('\n');
 

@@ -78,7 +78,10 @@ fn point(o: &OptionReport, x: f64) -> ChartPoint {
 /// (every option has N people): x is the people in the first swept team, and the line follows
 /// the split with the lowest P90 at each x.
 pub fn staffing_chart_spec(r: &StaffReport) -> StaffChart {
-    let title = format!("{}: RTO by staffing (scenario {})", r.plan, r.scenario);
+    let title = format!(
+        "{}: RTO by staffing (scenario {})",
+        r.run.plan, r.run.scenario
+    );
     let target_hours = r.target_seconds.map(hours);
     let mut lines: Vec<ChartLine> = Vec::new();
     let x_label;

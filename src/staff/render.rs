@@ -66,14 +66,14 @@ pub fn render_text(r: &StaffReport) -> String {
 /// [`render_text`] before its control characters are escaped.
 fn render_plain(r: &StaffReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}: staffing options", r.plan);
+    let _ = writeln!(out, "{}: staffing options", r.run.plan);
     let _ = writeln!(
         out,
         "scenario {} · policy {} · {} trials per option · seed {} (the same draws in every option)",
-        r.scenario,
-        r.policy.name(),
-        r.trials,
-        r.seed
+        r.run.scenario,
+        r.run.policy.name(),
+        r.run.trials,
+        r.run.seed
     );
     if let Some(n) = r.people {
         let teams: Vec<&str> = r

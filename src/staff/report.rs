@@ -12,8 +12,7 @@ use serde::Serialize;
 use super::grid::{DimKind, Grid, StaffOption};
 use super::sweep::{OptionRun, OptionStats, SweepConfig};
 use crate::plan::{Plan, Rota, Scenario};
-use crate::report::Interval;
-use crate::sim::Policy;
+use crate::report::{Interval, RunHeader};
 use crate::stats::paired::Saving;
 
 /// One team's staffing in an option.
@@ -149,18 +148,9 @@ pub struct SweptDim {
 /// Everything `staff` reports.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StaffReport {
-    /// Plan name.
-    pub plan: String,
-    /// Scenario name.
-    pub scenario: String,
-    /// Dispatch policy.
-    pub policy: Policy,
-    /// Trials per option.
-    pub trials: u64,
-    /// The seed, the same for every option.
-    pub seed: u64,
-    /// rtosim's version.
-    pub version: &'static str,
+    /// What was run: trials per option, the seed the same for every option.
+    #[serde(flatten)]
+    pub run: RunHeader,
     /// `--people N`, when the sweep splits a fixed number of people.
     pub people: Option<u32>,
     /// The objective in seconds, if any.
@@ -263,12 +253,13 @@ pub fn analyse(
         reports[id - 1].recommended = true;
     }
     StaffReport {
-        plan: plan.name.clone(),
-        scenario: scenario.name.clone(),
-        policy: config.policy,
-        trials: config.run.trials,
-        seed: config.run.seed,
-        version: env!("CARGO_PKG_VERSION"),
+        run: RunHeader::new(
+            &plan.name,
+            &scenario.name,
+            config.policy,
+            config.run.trials,
+            config.run.seed,
+        ),
         people: grid.people,
         target_seconds: config.target,
         negligible_seconds: config.negligible,

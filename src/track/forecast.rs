@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::log::Facts;
 use crate::plan::{Plan, Scenario};
+use crate::report::RunHeader;
 use crate::sim::{self, Model, Policy, Progress, RunConfig, attempt_time};
 use crate::stats::paired::{mean_difference, quantile_difference};
 use crate::stats::{Estimate, RtoSample, SampleError, proportion};
@@ -126,14 +127,9 @@ pub struct MilestoneForecast {
 /// The live forecast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecast {
-    /// The plan's name.
-    pub plan: String,
-    /// The scenario.
-    pub scenario: String,
-    /// Trials run.
-    pub trials: u64,
-    /// The seed.
-    pub seed: u64,
+    /// What was run.
+    #[serde(flatten)]
+    pub run: RunHeader,
     /// When the recovery started, RFC 3339 (UTC).
     pub started: String,
     /// The time of the forecast, RFC 3339 (UTC).
@@ -342,10 +338,13 @@ pub fn forecast(
     let round = |t: Timestamp| t.round(jiff::Unit::Second).unwrap_or(t).to_string();
     Ok(Forecasted {
         forecast: Forecast {
-            plan: plan.name.clone(),
-            scenario: scenario.name.clone(),
-            trials: config.trials,
-            seed: config.seed,
+            run: RunHeader::new(
+                &plan.name,
+                &scenario.name,
+                policy,
+                config.trials,
+                config.seed,
+            ),
             started: round(facts.started),
             now: round(now),
             elapsed_seconds: elapsed,

@@ -25,22 +25,22 @@ pub fn render_html(f: &Forecast, refresh: bool) -> String {
     let _ = writeln!(
         out,
         "<title>rtosim track: {}</title>\n<style>{}</style>\n</head>\n<body>",
-        escape(&f.plan),
+        escape(&f.run.plan),
         CSS
     );
     let _ = writeln!(
         out,
         "<h1>{} <small>({})</small></h1>\n<p class=\"meta\">Forecast at {} UTC: {} in since {}; {} done, {} running, {} to start. {} trials, seed {}.</p>",
-        escape(&f.plan),
-        escape(&f.scenario),
+        escape(&f.run.plan),
+        escape(&f.run.scenario),
         escape(&f.now),
         span(f.elapsed_seconds),
         escape(&f.started),
         f.done,
         f.running,
         f.waiting,
-        f.trials,
-        f.seed
+        f.run.trials,
+        f.run.seed
     );
     out.push_str("<div class=\"tiles\">");
     if f.finished {
@@ -155,8 +155,8 @@ fn s_curve(out: &mut String, f: &Forecast) {
         out,
         "<polyline fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"2\" points=\"{}\"/>\n</svg>\n<p class=\"meta\">Share of trials finished within the time from now; each point has a standard error below {:.1} percentage points ({} trials).</p>",
         points.join(" "),
-        50.0 / (f.trials.max(1) as f64).sqrt(),
-        f.trials
+        50.0 / (f.run.trials.max(1) as f64).sqrt(),
+        f.run.trials
     );
 }
 

@@ -49,8 +49,8 @@ pub fn render_text(f: &Forecast) -> String {
     let _ = writeln!(
         out,
         "Forecast of {} ({}) at {}: {} in, {} steps done, {} running, {} to start",
-        f.plan,
-        f.scenario,
+        f.run.plan,
+        f.run.scenario,
         f.now,
         span(f.elapsed_seconds),
         f.done,
@@ -60,7 +60,7 @@ pub fn render_text(f: &Forecast) -> String {
     let _ = writeln!(
         out,
         "  started {}; {} trials, seed {}",
-        f.started, f.trials, f.seed
+        f.started, f.run.trials, f.run.seed
     );
     if f.finished {
         let _ = writeln!(
