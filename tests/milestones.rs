@@ -299,6 +299,7 @@ lost = ["db"]
     assert_eq!(f(&web["reached_seconds"]["max"]), 0.0);
     assert_eq!(f(&web["target"]["probability_met"]), 1.0);
     assert_eq!(web["steps_needed"], 0);
+    assert_eq!(web["crucial_steps"], serde_json::json!([]), "no cruciality");
     assert_eq!(f(&milestone(&r, "db-up")["reached_seconds"]["p50"]), 3600.0);
 }
 
@@ -624,4 +625,201 @@ delay = "30m"
     // The risk fires in half the recoveries: A's P90 is 1 h 30 m with it, 1 h without.
     assert_eq!(cost("on-a"), 1800.0);
     assert_eq!(cost("on-b"), 0.0);
+}
+
+/// Step `step`'s cruciality for milestone `name`.
+fn crucial(report: &Value, name: &str, step: &str) -> f64 {
+    let m = milestone(report, name);
+    let steps = m["crucial_steps"].as_array().expect("crucial steps");
+    f(&steps
+        .iter()
+        .find(|s| s["id"] == step)
+        .unwrap_or_else(|| panic!("{step} among {name}'s crucial steps: {m}"))["cruciality"])
+}
+
+/// Step `step`'s cruciality for the whole recovery.
+fn whole_crucial(report: &Value, step: &str) -> f64 {
+    let steps = report["steps"].as_array().expect("steps");
+    f(&steps
+        .iter()
+        .find(|s| s["id"] == step)
+        .unwrap_or_else(|| panic!("{step} in {report}"))["cruciality"])
+}
+
+/// Spearman's rho of X with X + Y for independent X, Y uniform on the same range: 7/10.
+///
+/// Ranks do not change under the affine map onto (0, 1), so take U, V iid U(0, 1) and
+/// S = U + V, whose CDF is triangular: F(s) = s^2 / 2 on [0, 1], 1 - (2 - s)^2 / 2 on [1, 2].
+/// rho_S = 12 E[U F(S)] - 3. Given U = u, E[F(u + V)] = int_u^{1+u} F(s) ds
+/// = (1 - u^3) / 6 + u - (1 - (1 - u)^3) / 6 = u + ((1 - u)^3 - u^3) / 6, so
+/// E[U F(S)] = int_0^1 u^2 du + (1/6) int_0^1 (u (1 - u)^3 - u^4) du = 1/3 + (1/20 - 1/5) / 6
+/// = 37/120, and rho_S = 12 * 37/120 - 3 = 0.7. (Pearson's would be 1/sqrt(2), about 0.707.)
+const RHO_X_SUM: f64 = 0.7;
+
+/// A bound on the standard error of a sample Spearman correlation `rho` over `TRIALS` trials.
+fn rho_se(rho: f64) -> f64 {
+    (1.0 - rho * rho) / (TRIALS as f64).sqrt()
+}
+
+/// A milestone reached when the chain X then Y is done: both steps' cruciality for it is the
+/// closed form, on the path that runs trials side by side (no teams).
+#[test]
+fn cruciality_for_a_milestone_on_a_chain_of_two_uniforms_is_seven_tenths() {
+    let plan = PlanFile::new(
+        r#"
+name = "chain"
+[[step]]
+id = "x"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "y"
+after = ["x"]
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "after"
+after = ["y"]
+duration = { dist = "uniform", min = "10m", max = "20m" }
+[[milestone]]
+name = "m"
+needs = ["y"]
+"#,
+    );
+    let r = simulate_json(&plan, &["--seed", "17"]);
+    let se = rho_se(RHO_X_SUM);
+    for step in ["x", "y"] {
+        let got = crucial(&r, "m", step);
+        assert!(
+            (got - RHO_X_SUM).abs() < 4.0 * se,
+            "{step}: {got} vs {RHO_X_SUM} (se {se})"
+        );
+    }
+    // The step after the milestone cannot move it.
+    let after = crucial(&r, "m", "after");
+    assert!(after.abs() < 4.0 * rho_se(0.0), "after: {after}");
+    // Largest in size first.
+    let m = milestone(&r, "m");
+    let sizes: Vec<f64> = m["crucial_steps"]
+        .as_array()
+        .expect("crucial steps")
+        .iter()
+        .map(|s| f(&s["cruciality"]).abs())
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+}
+
+/// A step on its own chain, with its own team, cannot delay the milestone: its cruciality for
+/// the milestone is 0 within the standard error, while it decides the whole recovery. The
+/// chain's steps keep the closed form (on the one-trial-at-a-time path: the plan has teams).
+#[test]
+fn a_step_that_cannot_delay_a_milestone_is_not_crucial_to_it() {
+    let plan = PlanFile::new(
+        r#"
+name = "apart"
+[teams]
+ops = 1
+other = 1
+[[step]]
+id = "x"
+team = "ops"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "y"
+team = "ops"
+after = ["x"]
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "z"
+team = "other"
+duration = { dist = "uniform", min = "5h", max = "9h" }
+[[milestone]]
+name = "m"
+needs = ["y"]
+"#,
+    );
+    let r = simulate_json(&plan, &["--seed", "23"]);
+    let z = crucial(&r, "m", "z");
+    assert!(z.abs() < 4.0 * rho_se(0.0), "z for the milestone: {z}");
+    // Z sets the RTO in most recoveries (X + Y is at most 6 h, Z at least 5 h).
+    let whole = whole_crucial(&r, "z");
+    assert!(whole > 0.5, "z for the whole recovery: {whole}");
+    let se = rho_se(RHO_X_SUM);
+    for step in ["x", "y"] {
+        let got = crucial(&r, "m", step);
+        assert!(
+            (got - RHO_X_SUM).abs() < 4.0 * se,
+            "{step}: {got} vs {RHO_X_SUM} (se {se})"
+        );
+    }
+}
+
+/// Two milestones on two independent chains: each one's crucial steps are its own chain's,
+/// and the text says so.
+#[test]
+fn each_milestone_has_its_own_chain_as_crucial() {
+    let plan = PlanFile::new(
+        r#"
+name = "two chains"
+[[step]]
+id = "a1"
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "a2"
+after = ["a1"]
+duration = { dist = "uniform", min = "1h", max = "3h" }
+[[step]]
+id = "b1"
+duration = { dist = "uniform", min = "2h", max = "4h" }
+[[step]]
+id = "b2"
+after = ["b1"]
+duration = { dist = "uniform", min = "2h", max = "4h" }
+[[milestone]]
+name = "ma"
+needs = ["a2"]
+[[milestone]]
+name = "mb"
+needs = ["b2"]
+"#,
+    );
+    let seed = ["--seed", "5"];
+    let r = simulate_json(&plan, &seed);
+    for (name, own, other) in [
+        ("ma", ["a1", "a2"], ["b1", "b2"]),
+        ("mb", ["b1", "b2"], ["a1", "a2"]),
+    ] {
+        for step in own {
+            let got = crucial(&r, name, step);
+            assert!(
+                (got - RHO_X_SUM).abs() < 4.0 * rho_se(RHO_X_SUM),
+                "{name}, {step}: {got}"
+            );
+        }
+        for step in other {
+            let got = crucial(&r, name, step);
+            assert!(got.abs() < 4.0 * rho_se(0.0), "{name}, {step}: {got}");
+        }
+    }
+    let trials = TRIALS.to_string();
+    let out = rtosim(&[
+        "simulate",
+        plan.arg(),
+        "--trials",
+        &trials,
+        seed[0],
+        seed[1],
+    ]);
+    let text = stdout(&out);
+    for (name, own, other) in [("ma", "a", "b"), ("mb", "b", "a")] {
+        let start = format!("What to shorten to bring {name} forward: ");
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&start))
+            .unwrap_or_else(|| panic!("{start} in {text}"));
+        assert!(
+            line.contains(&format!("{own}1 (")) && line.contains(&format!("{own}2 (")),
+            "{line}"
+        );
+        assert!(!line.contains(&format!("{other}1")), "{line}");
+        assert!(line.contains("(cruciality +0.7"), "{line}");
+    }
 }
