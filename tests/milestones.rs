@@ -627,23 +627,18 @@ delay = "30m"
     assert_eq!(cost("on-b"), 0.0);
 }
 
-/// Step `step`'s cruciality for milestone `name`.
-fn crucial(report: &Value, name: &str, step: &str) -> f64 {
-    let m = milestone(report, name);
-    let steps = m["crucial_steps"].as_array().expect("crucial steps");
+/// The cruciality of step `step` among `steps` (a JSON list of `id` and `cruciality`).
+fn cruciality_of(steps: &Value, step: &str) -> f64 {
+    let steps = steps.as_array().expect("a list of steps");
     f(&steps
         .iter()
         .find(|s| s["id"] == step)
-        .unwrap_or_else(|| panic!("{step} among {name}'s crucial steps: {m}"))["cruciality"])
+        .unwrap_or_else(|| panic!("{step} among {steps:?}"))["cruciality"])
 }
 
-/// Step `step`'s cruciality for the whole recovery.
-fn whole_crucial(report: &Value, step: &str) -> f64 {
-    let steps = report["steps"].as_array().expect("steps");
-    f(&steps
-        .iter()
-        .find(|s| s["id"] == step)
-        .unwrap_or_else(|| panic!("{step} in {report}"))["cruciality"])
+/// Step `step`'s cruciality for milestone `name`.
+fn crucial(report: &Value, name: &str, step: &str) -> f64 {
+    cruciality_of(&milestone(report, name)["crucial_steps"], step)
 }
 
 /// Spearman's rho of X with X + Y for independent X, Y uniform on the same range: 7/10.
@@ -656,49 +651,52 @@ fn whole_crucial(report: &Value, step: &str) -> f64 {
 /// = 37/120, and rho_S = 12 * 37/120 - 3 = 0.7. (Pearson's would be 1/sqrt(2), about 0.707.)
 const RHO_X_SUM: f64 = 0.7;
 
-/// A bound on the standard error of a sample Spearman correlation `rho` over `TRIALS` trials.
-fn rho_se(rho: f64) -> f64 {
-    (1.0 - rho * rho) / (TRIALS as f64).sqrt()
+/// Asserts that step `step`'s cruciality for milestone `name` is `rho` within four standard
+/// errors, bounded by `(1 - rho^2) / sqrt(n)` for a sample Spearman correlation of n trials.
+fn assert_crucial(report: &Value, name: &str, step: &str, rho: f64) {
+    let got = crucial(report, name, step);
+    let se = (1.0 - rho * rho) / (TRIALS as f64).sqrt();
+    assert!(
+        (got - rho).abs() < 4.0 * se,
+        "{name}, {step}: {got} vs {rho} (se {se})"
+    );
+}
+
+/// A chain of two steps `{p}1` then `{p}2`, each uniform on `range` (in hours), of `team` if
+/// given, with a milestone `m{p}` on its end.
+fn chain(p: &str, range: (u32, u32), team: Option<&str>) -> String {
+    let team = team.map_or(String::new(), |t| format!("team = \"{t}\"\n"));
+    let (lo, hi) = range;
+    let duration = format!("duration = {{ dist = \"uniform\", min = \"{lo}h\", max = \"{hi}h\" }}");
+    format!(
+        "[[step]]\nid = \"{p}1\"\n{team}{duration}\n\
+         [[step]]\nid = \"{p}2\"\nafter = [\"{p}1\"]\n{team}{duration}\n\
+         [[milestone]]\nname = \"m{p}\"\nneeds = [\"{p}2\"]\n"
+    )
 }
 
 /// A milestone reached when the chain X then Y is done: both steps' cruciality for it is the
-/// closed form, on the path that runs trials side by side (no teams).
+/// closed form, on the path that runs trials side by side (no teams); a step after it cannot
+/// move it.
 #[test]
 fn cruciality_for_a_milestone_on_a_chain_of_two_uniforms_is_seven_tenths() {
-    let plan = PlanFile::new(
+    let plan = PlanFile::new(&format!(
         r#"
 name = "chain"
 [[step]]
-id = "x"
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
-id = "y"
-after = ["x"]
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
 id = "after"
-after = ["y"]
-duration = { dist = "uniform", min = "10m", max = "20m" }
-[[milestone]]
-name = "m"
-needs = ["y"]
-"#,
-    );
+after = ["x2"]
+duration = {{ dist = "uniform", min = "10m", max = "20m" }}
+{}"#,
+        chain("x", (1, 3), None)
+    ));
     let r = simulate_json(&plan, &["--seed", "17"]);
-    let se = rho_se(RHO_X_SUM);
-    for step in ["x", "y"] {
-        let got = crucial(&r, "m", step);
-        assert!(
-            (got - RHO_X_SUM).abs() < 4.0 * se,
-            "{step}: {got} vs {RHO_X_SUM} (se {se})"
-        );
+    for step in ["x1", "x2"] {
+        assert_crucial(&r, "mx", step, RHO_X_SUM);
     }
-    // The step after the milestone cannot move it.
-    let after = crucial(&r, "m", "after");
-    assert!(after.abs() < 4.0 * rho_se(0.0), "after: {after}");
+    assert_crucial(&r, "mx", "after", 0.0);
     // Largest in size first.
-    let m = milestone(&r, "m");
-    let sizes: Vec<f64> = m["crucial_steps"]
+    let sizes: Vec<f64> = milestone(&r, "mx")["crucial_steps"]
         .as_array()
         .expect("crucial steps")
         .iter()
@@ -712,43 +710,26 @@ needs = ["y"]
 /// chain's steps keep the closed form (on the one-trial-at-a-time path: the plan has teams).
 #[test]
 fn a_step_that_cannot_delay_a_milestone_is_not_crucial_to_it() {
-    let plan = PlanFile::new(
+    let plan = PlanFile::new(&format!(
         r#"
 name = "apart"
 [teams]
 ops = 1
 other = 1
 [[step]]
-id = "x"
-team = "ops"
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
-id = "y"
-team = "ops"
-after = ["x"]
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
 id = "z"
 team = "other"
-duration = { dist = "uniform", min = "5h", max = "9h" }
-[[milestone]]
-name = "m"
-needs = ["y"]
-"#,
-    );
+duration = {{ dist = "uniform", min = "5h", max = "9h" }}
+{}"#,
+        chain("x", (1, 3), Some("ops"))
+    ));
     let r = simulate_json(&plan, &["--seed", "23"]);
-    let z = crucial(&r, "m", "z");
-    assert!(z.abs() < 4.0 * rho_se(0.0), "z for the milestone: {z}");
-    // Z sets the RTO in most recoveries (X + Y is at most 6 h, Z at least 5 h).
-    let whole = whole_crucial(&r, "z");
+    assert_crucial(&r, "mx", "z", 0.0);
+    // Z sets the RTO in most recoveries (X1 + X2 is at most 6 h, Z at least 5 h).
+    let whole = cruciality_of(&r["steps"], "z");
     assert!(whole > 0.5, "z for the whole recovery: {whole}");
-    let se = rho_se(RHO_X_SUM);
-    for step in ["x", "y"] {
-        let got = crucial(&r, "m", step);
-        assert!(
-            (got - RHO_X_SUM).abs() < 4.0 * se,
-            "{step}: {got} vs {RHO_X_SUM} (se {se})"
-        );
+    for step in ["x1", "x2"] {
+        assert_crucial(&r, "mx", step, RHO_X_SUM);
     }
 }
 
@@ -756,47 +737,18 @@ needs = ["y"]
 /// and the text says so.
 #[test]
 fn each_milestone_has_its_own_chain_as_crucial() {
-    let plan = PlanFile::new(
-        r#"
-name = "two chains"
-[[step]]
-id = "a1"
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
-id = "a2"
-after = ["a1"]
-duration = { dist = "uniform", min = "1h", max = "3h" }
-[[step]]
-id = "b1"
-duration = { dist = "uniform", min = "2h", max = "4h" }
-[[step]]
-id = "b2"
-after = ["b1"]
-duration = { dist = "uniform", min = "2h", max = "4h" }
-[[milestone]]
-name = "ma"
-needs = ["a2"]
-[[milestone]]
-name = "mb"
-needs = ["b2"]
-"#,
-    );
+    let plan = PlanFile::new(&format!(
+        "name = \"two chains\"\n{}{}",
+        chain("a", (1, 3), None),
+        chain("b", (2, 4), None)
+    ));
     let seed = ["--seed", "5"];
     let r = simulate_json(&plan, &seed);
-    for (name, own, other) in [
-        ("ma", ["a1", "a2"], ["b1", "b2"]),
-        ("mb", ["b1", "b2"], ["a1", "a2"]),
-    ] {
-        for step in own {
-            let got = crucial(&r, name, step);
-            assert!(
-                (got - RHO_X_SUM).abs() < 4.0 * rho_se(RHO_X_SUM),
-                "{name}, {step}: {got}"
-            );
-        }
-        for step in other {
-            let got = crucial(&r, name, step);
-            assert!(got.abs() < 4.0 * rho_se(0.0), "{name}, {step}: {got}");
+    for (own, other) in [("a", "b"), ("b", "a")] {
+        let name = format!("m{own}");
+        for i in 1..=2 {
+            assert_crucial(&r, &name, &format!("{own}{i}"), RHO_X_SUM);
+            assert_crucial(&r, &name, &format!("{other}{i}"), 0.0);
         }
     }
     let trials = TRIALS.to_string();
@@ -809,8 +761,8 @@ needs = ["b2"]
         seed[1],
     ]);
     let text = stdout(&out);
-    for (name, own, other) in [("ma", "a", "b"), ("mb", "b", "a")] {
-        let start = format!("What to shorten to bring {name} forward: ");
+    for (own, other) in [("a", "b"), ("b", "a")] {
+        let start = format!("What to shorten to bring m{own} forward: ");
         let line = text
             .lines()
             .find(|l| l.trim_start().starts_with(&start))
