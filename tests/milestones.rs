@@ -299,6 +299,7 @@ lost = ["db"]
     assert_eq!(f(&web["reached_seconds"]["max"]), 0.0);
     assert_eq!(f(&web["target"]["probability_met"]), 1.0);
     assert_eq!(web["steps_needed"], 0);
+    assert_eq!(web["crucial_steps"], serde_json::json!([]), "no cruciality");
     assert_eq!(f(&milestone(&r, "db-up")["reached_seconds"]["p50"]), 3600.0);
 }
 
@@ -624,4 +625,153 @@ delay = "30m"
     // The risk fires in half the recoveries: A's P90 is 1 h 30 m with it, 1 h without.
     assert_eq!(cost("on-a"), 1800.0);
     assert_eq!(cost("on-b"), 0.0);
+}
+
+/// The cruciality of step `step` among `steps` (a JSON list of `id` and `cruciality`).
+fn cruciality_of(steps: &Value, step: &str) -> f64 {
+    let steps = steps.as_array().expect("a list of steps");
+    f(&steps
+        .iter()
+        .find(|s| s["id"] == step)
+        .unwrap_or_else(|| panic!("{step} among {steps:?}"))["cruciality"])
+}
+
+/// Step `step`'s cruciality for milestone `name`.
+fn crucial(report: &Value, name: &str, step: &str) -> f64 {
+    cruciality_of(&milestone(report, name)["crucial_steps"], step)
+}
+
+/// Spearman's rho of X with X + Y for independent X, Y uniform on the same range: 7/10.
+///
+/// Ranks do not change under the affine map onto (0, 1), so take U, V iid U(0, 1) and
+/// S = U + V, whose CDF is triangular: F(s) = s^2 / 2 on [0, 1], 1 - (2 - s)^2 / 2 on [1, 2].
+/// rho_S = 12 E[U F(S)] - 3. Given U = u, E[F(u + V)] = int_u^{1+u} F(s) ds
+/// = (1 - u^3) / 6 + u - (1 - (1 - u)^3) / 6 = u + ((1 - u)^3 - u^3) / 6, so
+/// E[U F(S)] = int_0^1 u^2 du + (1/6) int_0^1 (u (1 - u)^3 - u^4) du = 1/3 + (1/20 - 1/5) / 6
+/// = 37/120, and rho_S = 12 * 37/120 - 3 = 0.7. (Pearson's would be 1/sqrt(2), about 0.707.)
+const RHO_X_SUM: f64 = 0.7;
+
+/// Asserts that step `step`'s cruciality for milestone `name` is `rho` within four standard
+/// errors, bounded by `(1 - rho^2) / sqrt(n)` for a sample Spearman correlation of n trials.
+fn assert_crucial(report: &Value, name: &str, step: &str, rho: f64) {
+    let got = crucial(report, name, step);
+    let se = (1.0 - rho * rho) / (TRIALS as f64).sqrt();
+    assert!(
+        (got - rho).abs() < 4.0 * se,
+        "{name}, {step}: {got} vs {rho} (se {se})"
+    );
+}
+
+/// A chain of two steps `{p}1` then `{p}2`, each uniform on `range` (in hours), of `team` if
+/// given, with a milestone `m{p}` on its end.
+fn chain(p: &str, range: (u32, u32), team: Option<&str>) -> String {
+    let team = team.map_or(String::new(), |t| format!("team = \"{t}\"\n"));
+    let (lo, hi) = range;
+    let duration = format!("duration = {{ dist = \"uniform\", min = \"{lo}h\", max = \"{hi}h\" }}");
+    format!(
+        "[[step]]\nid = \"{p}1\"\n{team}{duration}\n\
+         [[step]]\nid = \"{p}2\"\nafter = [\"{p}1\"]\n{team}{duration}\n\
+         [[milestone]]\nname = \"m{p}\"\nneeds = [\"{p}2\"]\n"
+    )
+}
+
+/// A milestone reached when the chain X then Y is done: both steps' cruciality for it is the
+/// closed form, on the path that runs trials side by side (no teams); a step after it cannot
+/// move it.
+#[test]
+fn cruciality_for_a_milestone_on_a_chain_of_two_uniforms_is_seven_tenths() {
+    let plan = PlanFile::new(&format!(
+        r#"
+name = "chain"
+[[step]]
+id = "after"
+after = ["x2"]
+duration = {{ dist = "uniform", min = "10m", max = "20m" }}
+{}"#,
+        chain("x", (1, 3), None)
+    ));
+    let r = simulate_json(&plan, &["--seed", "17"]);
+    for step in ["x1", "x2"] {
+        assert_crucial(&r, "mx", step, RHO_X_SUM);
+    }
+    assert_crucial(&r, "mx", "after", 0.0);
+    // Largest in size first.
+    let sizes: Vec<f64> = milestone(&r, "mx")["crucial_steps"]
+        .as_array()
+        .expect("crucial steps")
+        .iter()
+        .map(|s| f(&s["cruciality"]).abs())
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+}
+
+/// A step on its own chain, with its own team, cannot delay the milestone: its cruciality for
+/// the milestone is 0 within the standard error, while it decides the whole recovery. The
+/// chain's steps keep the closed form (on the one-trial-at-a-time path: the plan has teams).
+#[test]
+fn a_step_that_cannot_delay_a_milestone_is_not_crucial_to_it() {
+    let plan = PlanFile::new(&format!(
+        r#"
+name = "apart"
+[teams]
+ops = 1
+other = 1
+[[step]]
+id = "z"
+team = "other"
+duration = {{ dist = "uniform", min = "5h", max = "9h" }}
+{}"#,
+        chain("x", (1, 3), Some("ops"))
+    ));
+    let r = simulate_json(&plan, &["--seed", "23"]);
+    assert_crucial(&r, "mx", "z", 0.0);
+    // Z sets the RTO in most recoveries (X1 + X2 is at most 6 h, Z at least 5 h).
+    let whole = cruciality_of(&r["steps"], "z");
+    assert!(whole > 0.5, "z for the whole recovery: {whole}");
+    for step in ["x1", "x2"] {
+        assert_crucial(&r, "mx", step, RHO_X_SUM);
+    }
+}
+
+/// Two milestones on two independent chains: each one's crucial steps are its own chain's,
+/// and the text says so.
+#[test]
+fn each_milestone_has_its_own_chain_as_crucial() {
+    let plan = PlanFile::new(&format!(
+        "name = \"two chains\"\n{}{}",
+        chain("a", (1, 3), None),
+        chain("b", (2, 4), None)
+    ));
+    let seed = ["--seed", "5"];
+    let r = simulate_json(&plan, &seed);
+    for (own, other) in [("a", "b"), ("b", "a")] {
+        let name = format!("m{own}");
+        for i in 1..=2 {
+            assert_crucial(&r, &name, &format!("{own}{i}"), RHO_X_SUM);
+            assert_crucial(&r, &name, &format!("{other}{i}"), 0.0);
+        }
+    }
+    let trials = TRIALS.to_string();
+    let out = rtosim(&[
+        "simulate",
+        plan.arg(),
+        "--trials",
+        &trials,
+        seed[0],
+        seed[1],
+    ]);
+    let text = stdout(&out);
+    for (own, other) in [("a", "b"), ("b", "a")] {
+        let start = format!("What to shorten to bring m{own} forward: ");
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&start))
+            .unwrap_or_else(|| panic!("{start} in {text}"));
+        assert!(
+            line.contains(&format!("{own}1 (")) && line.contains(&format!("{own}2 (")),
+            "{line}"
+        );
+        assert!(!line.contains(&format!("{other}1")), "{line}");
+        assert!(line.contains("(cruciality +0.7"), "{line}");
+    }
 }

@@ -2,8 +2,10 @@
 //! meeting its objective, what decides it, and the tiers counted together trial by trial.
 
 use crate::plan::Plan;
-use crate::report::{JointStats, MilestoneStats, MilestoneStep, MilestonesReport};
-use crate::sim::{MilestoneTimes, Model, NONE, TrialState};
+use crate::report::{
+    JointStats, MilestoneCrucialStep, MilestoneStats, MilestoneStep, MilestonesReport,
+};
+use crate::sim::{MilestoneTimes, Model, NONE, RunResult, TrialState};
 use crate::stats::{RtoSample, proportion};
 
 use super::rto_figures;
@@ -88,15 +90,16 @@ pub fn every_met(t: &[f64], members: &[usize], target: impl Fn(usize) -> Option<
         .all(|&k| target(k).is_none_or(|target| t[k] <= target))
 }
 
-/// The milestones part of a run's report. `critical` holds each milestone's critical-chain
-/// counts (`milestones * steps`, see [`crate::sim::Accum::milestone_critical`]).
+/// The milestones part of a run's report: from the run's milestone times and the counts and
+/// rank sums its accumulators hold per milestone (see [`crate::sim::Accum`]), and the
+/// deterministic schedule `det`.
 pub fn milestones_report(
     plan: &Plan,
     model: &Model,
-    times: &MilestoneTimes,
-    critical: &[u64],
+    run: &RunResult,
     det: &TrialState,
 ) -> MilestonesReport {
+    let (times, acc) = (&run.milestones, &run.accum);
     let n = times.trials();
     if plan.milestones.is_empty() || n == 0 {
         return MilestonesReport::default();
@@ -113,7 +116,8 @@ pub fn milestones_report(
             let (reached, intervals, target) = rto_figures(&sample, m.rto_target);
             let (det_at, det_by) = model.milestones.reached(k, |s| det.finish[s]);
             let needed = model.milestones.steps(k).len();
-            let mut critical_steps: Vec<MilestoneStep> = critical
+            let mut critical_steps: Vec<MilestoneStep> = acc
+                .milestone_critical
                 .get(k * steps..(k + 1) * steps)
                 .unwrap_or_default()
                 .iter()
@@ -125,6 +129,18 @@ pub fn milestones_report(
                 })
                 .collect();
             critical_steps.sort_by(|a, b| b.criticality.total_cmp(&a.criticality));
+            let mut crucial_steps: Vec<MilestoneCrucialStep> = if needed == 0 {
+                Vec::new()
+            } else {
+                (0..steps)
+                    .map(|s| MilestoneCrucialStep {
+                        id: id(s),
+                        cruciality: acc.milestone_cruciality(k, s),
+                    })
+                    .filter(|s| s.cruciality.is_finite())
+                    .collect()
+            };
+            crucial_steps.sort_by(|a, b| b.cruciality.abs().total_cmp(&a.cruciality.abs()));
             MilestoneStats {
                 name: m.name.clone(),
                 tier: m.tier,
@@ -137,6 +153,7 @@ pub fn milestones_report(
                 completed_by: (det_by != NONE).then(|| id(det_by as usize)),
                 target,
                 critical_steps,
+                crucial_steps,
                 costs: Vec::new(),
             }
         })

@@ -57,7 +57,7 @@ pub fn summarize(
                 label: step.label().to_string(),
                 team: step.team.map(|t| plan.teams[t].name.clone()),
                 criticality: acc.critical[c] as f64 / trials,
-                cruciality: acc.pairs[c].rho(&acc.rto_ranks),
+                cruciality: acc.cruciality(c),
                 mean_attempt_seconds: model.mean_attempt(c),
                 start_seconds: model.record_starts.then(|| p(&acc.start[c])),
                 finish_seconds: p(&acc.finish[c]),
@@ -131,13 +131,7 @@ pub fn summarize(
         limits,
         chaos: Default::default(),
         starts: starts_stats(plan, scenario, run, config),
-        milestones: super::milestones_report(
-            plan,
-            model,
-            &run.milestones,
-            &acc.milestone_critical,
-            &det,
-        ),
+        milestones: super::milestones_report(plan, model, run, &det),
     }
 }
 

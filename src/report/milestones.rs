@@ -5,9 +5,11 @@
 
 use serde::Serialize;
 
+use super::narrative::DRIVER_THRESHOLD;
 use super::sections::Table;
 use super::summary::{RtoIntervals, RtoStats, TargetStats};
 use super::table::{Align, render};
+use super::text::signed_coefficient;
 use crate::duration::format_span;
 use crate::report::Interval;
 
@@ -36,6 +38,10 @@ pub struct MilestoneStats {
     /// The steps most often on the chain that decided when it was reached (what to shorten to
     /// bring it forward), most critical first.
     pub critical_steps: Vec<MilestoneStep>,
+    /// Each step's cruciality for it: the rank correlation of the step's duration with when
+    /// it is reached (what shortening the step does to it), largest in size first; empty when
+    /// every step it needs survives.
+    pub crucial_steps: Vec<MilestoneCrucialStep>,
     /// What each risk, factor, mobilisation, shifts or hand-offs costs it (when the run
     /// measured chaos costs): the same what-if runs as the whole recovery's costs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -59,6 +65,16 @@ pub struct MilestoneStep {
     pub id: String,
     /// Share of trials in which it was on the chain that decided the milestone's time.
     pub criticality: f64,
+}
+
+/// A step's cruciality for one milestone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MilestoneCrucialStep {
+    /// The step's id.
+    pub id: String,
+    /// Spearman's rank correlation, over trials, of the step's duration with when the
+    /// milestone is reached (signed).
+    pub cruciality: f64,
 }
 
 /// A group of milestones counted together, trial by trial: a tier, or all of them.
@@ -217,6 +233,26 @@ pub fn milestones_sentences(r: &MilestonesReport, deadline_policy: bool) -> Vec<
         if !top.is_empty() {
             out.push(format!(
                 "What decides {} (share of recoveries in which the step is on the chain that sets it): {}.",
+                m.name,
+                top.join(", ")
+            ));
+        }
+    }
+    for m in &r.each {
+        let top: Vec<String> = m
+            .crucial_steps
+            .iter()
+            .filter(|s| s.cruciality.abs() >= DRIVER_THRESHOLD)
+            .take(3)
+            .enumerate()
+            .map(|(i, s)| {
+                let label = if i == 0 { "cruciality " } else { "" };
+                format!("{} ({label}{})", s.id, signed_coefficient(s.cruciality))
+            })
+            .collect();
+        if !top.is_empty() {
+            out.push(format!(
+                "What to shorten to bring {} forward: {}.",
                 m.name,
                 top.join(", ")
             ));

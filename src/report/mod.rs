@@ -28,8 +28,8 @@ pub use management::{
     ManagementReport, RenderedChart, ReportInputs, build as build_management_report, shell_quote,
 };
 pub use milestones::{
-    JointStats, MilestoneCost, MilestoneStats, MilestoneStep, MilestonesReport,
-    milestones_sentences, milestones_table, render_milestones_text,
+    JointStats, MilestoneCost, MilestoneCrucialStep, MilestoneStats, MilestoneStep,
+    MilestonesReport, milestones_sentences, milestones_table, render_milestones_text,
 };
 pub use recorded::{parameters, render_recorded};
 pub use summary::{

@@ -8,7 +8,7 @@ use crate::duration::format_span;
 use crate::stats::paired::Saving;
 
 /// Below this rank correlation no single step's duration is said to drive the RTO.
-const DRIVER_THRESHOLD: f64 = 0.1;
+pub(super) const DRIVER_THRESHOLD: f64 = 0.1;
 
 /// Below this total wait per recovery (seconds) no team's waiting is mentioned.
 const WAIT_THRESHOLD: f64 = 60.0;

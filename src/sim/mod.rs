@@ -5,6 +5,7 @@
 
 mod batch;
 pub mod chaos;
+mod cruciality;
 mod known;
 mod lanes;
 mod milestones;

@@ -8,30 +8,19 @@
 use std::sync::{Mutex, PoisonError};
 
 use super::batch::{LANES, TrialBatch};
+use super::cruciality::{BlockKeys, TILE, key_cell};
 use super::milestones::MilestoneTimes;
 use super::model::{CStep, Model, NONE};
 use super::trial::{RandomSampler, Sampler, StepResult, StepTiming, TrialState};
-use crate::dist::{BetaCdfTable, Score, normal_cdf_f32};
 use crate::stats::histogram::{LogHistogram, bucket_index};
-use crate::stats::rankcorr::{PairSums, RtoSums, block_rank_sums, block_ranks};
+use crate::stats::rankcorr::{PairSums, RtoSums};
 
 /// Trials per block: the unit of work and of within-block RTO ranking. Small enough that a
 /// block's cruciality keys (4 bytes a step-trial) stay in a core's L2 cache beside the finish
 /// histograms; large enough that ranking within it costs little (see [`crate::stats::rankcorr`]).
 pub const BLOCK: usize = 256;
 
-/// Trials whose values are kept side by side, step by step: the histogram of a step then
-/// takes a burst of increments that overlap in the memory system, instead of one cache miss
-/// between every two draws, and its keys form a run that vector instructions take at once.
-const TILE: usize = 32;
 const _: () = assert!(TILE % LANES == 0 && BLOCK % TILE == 0);
-
-/// Where trial `i`'s key of step `s` is in a block's key matrix of `steps` steps, laid out tile
-/// by tile: a run of [`TILE`] trials per step.
-#[inline(always)]
-fn key_cell(steps: usize, s: usize, i: usize) -> usize {
-    (i / TILE * steps + s) * TILE + i % TILE
-}
 
 /// How many trials to run, with which seed, on how many threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +89,12 @@ pub struct Accum {
     /// Trials in which each step was on each milestone's critical chain: milestone `k`, step
     /// `s` at `k * steps + s`.
     pub milestone_critical: Vec<u64>,
+    /// Rank sums of each milestone's time (empty sums for a milestone whose needs all survive,
+    /// or when the run collects outcomes alone).
+    pub milestone_ranks: Vec<RtoSums>,
+    /// Rank-correlation sums of each step with each milestone's time: milestone `k`, step `s`
+    /// at `k * steps + s`.
+    pub milestone_pairs: Vec<PairSums>,
 }
 
 impl Accum {
@@ -116,7 +111,21 @@ impl Accum {
             fired: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len())],
             data_loss_set_by: vec![0; model.chaos.as_ref().map_or(0, |c| c.risks.len() + 1)],
             milestone_critical: vec![0; n * model.milestones.len()],
+            milestone_ranks: vec![RtoSums::default(); model.milestones.len()],
+            milestone_pairs: vec![PairSums::default(); n * model.milestones.len()],
         }
+    }
+
+    /// Step `c`'s cruciality for the whole recovery: the rank correlation of its duration with
+    /// the RTO.
+    pub fn cruciality(&self, c: usize) -> f64 {
+        self.pairs[c].rho(&self.rto_ranks)
+    }
+
+    /// Step `c`'s cruciality for milestone `k`: the rank correlation of its duration with when
+    /// the milestone is reached.
+    pub fn milestone_cruciality(&self, k: usize, c: usize) -> f64 {
+        self.milestone_pairs[k * self.pairs.len() + c].rho(&self.milestone_ranks[k])
     }
 
     fn merge(mut self, o: Accum) -> Accum {
@@ -129,10 +138,20 @@ impl Accum {
         for (a, b) in self.start.iter_mut().zip(&o.start) {
             a.merge(b);
         }
-        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+        for (a, b) in self
+            .pairs
+            .iter_mut()
+            .chain(&mut self.milestone_pairs)
+            .zip(o.pairs.iter().chain(&o.milestone_pairs))
+        {
             a.merge(b);
         }
-        self.rto_ranks.merge(&o.rto_ranks);
+        for (a, b) in std::iter::once(&mut self.rto_ranks)
+            .chain(&mut self.milestone_ranks)
+            .zip(std::iter::once(&o.rto_ranks).chain(&o.milestone_ranks))
+        {
+            a.merge(b);
+        }
         for (a, b) in self.teams.iter_mut().zip(&o.teams) {
             a.merge(b);
         }
@@ -172,20 +191,6 @@ fn ms(seconds: f64) -> u64 {
     (seconds * 1000.0).round() as u64
 }
 
-/// What a step's cruciality key holds during the trial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyKind {
-    /// The draw's population rank, ready to use.
-    Rank,
-    /// A lognormal draw's normal score `z`: its rank is the normal CDF, taken per block.
-    NormalScore,
-    /// The step's total time over its attempts (it has retries): ranked within the block.
-    Total,
-    /// A beta-PERT draw's beta variate: its rank is the tabulated beta CDF (the table's index
-    /// in [`Worker::beta_tables`]), taken per block.
-    BetaScore(usize),
-}
-
 /// One thread's working set: accumulators and reused buffers.
 ///
 /// Each trial leaves a row of per-step values. Keys go straight to the block's key matrix,
@@ -198,17 +203,8 @@ struct Worker {
     state: TrialState,
     /// Finish-time buckets of the current tile, [`TILE`] cells per step.
     finish_tile: Vec<u32>,
-    /// Cruciality keys of the block: tile `t`, step `s`, row `r` at `(t * steps + s) * TILE + r`.
-    keys: Vec<f32>,
-    rto_rank: Vec<f64>,
-    rto_rank32: Vec<f32>,
-    column: Vec<f64>,
-    column_rank: Vec<f64>,
-    order: Vec<u32>,
-    key_kinds: Vec<KeyKind>,
-    /// The beta CDFs of the steps whose keys are [`KeyKind::BetaScore`].
-    beta_tables: Vec<BetaCdfTable>,
-    arch: pulp::Arch,
+    /// The block's cruciality keys, and what ranks them.
+    keys: BlockKeys,
     /// For plans whose trials can run side by side (see [`TrialBatch`]).
     batch: Option<TrialBatch>,
     /// Whether the run collects everything or only each trial's outcome.
@@ -231,35 +227,11 @@ impl Worker {
         } else {
             0
         };
-        let mut beta_tables = Vec::new();
-        let key_kinds = (0..n)
-            .map(|s| {
-                if model.steps[s].has_retries() {
-                    return KeyKind::Total;
-                }
-                match model.steps[s].dist.score() {
-                    Score::Normal => KeyKind::NormalScore,
-                    Score::Beta { a, b } => {
-                        beta_tables.push(BetaCdfTable::new(a, b));
-                        KeyKind::BetaScore(beta_tables.len() - 1)
-                    }
-                    Score::Rank => KeyKind::Rank,
-                }
-            })
-            .collect();
         Worker {
             accum: Accum::new(model),
             state: TrialState::new(model),
             finish_tile: vec![0; TILE * n],
-            keys: vec![0.0; BLOCK * n],
-            rto_rank: vec![0.0; BLOCK],
-            rto_rank32: vec![0.0; BLOCK],
-            column: vec![0.0; BLOCK],
-            column_rank: vec![0.0; BLOCK],
-            order: Vec::with_capacity(BLOCK),
-            key_kinds,
-            beta_tables,
-            arch: pulp::Arch::new(),
+            keys: BlockKeys::new(model, n),
             batch: (model.unconstrained && model.chaos.is_none() && !model.record_starts)
                 .then(|| TrialBatch::new(model)),
             collect,
@@ -305,7 +277,7 @@ impl Worker {
             self.mark_state(model, &mut marks[i * m..(i + 1) * m]);
             self.end_tile(i, trials);
         }
-        self.rank_block(model.len(), outcomes);
+        self.rank_block(model, outcomes, marks);
     }
 
     /// Writes when each milestone was reached in the trial the state holds to `marks` and,
@@ -401,7 +373,7 @@ impl Worker {
     /// Runs trial `i` of the block, recording its steps in the tile.
     fn trial(&mut self, model: &Model, mut sampler: RandomSampler, i: usize) -> Outcome {
         let n = model.len();
-        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys);
+        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys.keys);
         let start = &mut self.accum.start;
         let row = i % TILE;
         let mut failures = 0;
@@ -457,7 +429,7 @@ impl Worker {
             .as_mut()
             .expect("trials run side by side only when the plan allows it");
         let mut samplers = lane_samplers(seed, first + i as u64);
-        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys);
+        let (finish_tile, keys) = (&mut self.finish_tile, &mut self.keys.keys);
         let row = i % TILE;
         let mut failures = [0; LANES];
         batch.run(model, &mut samplers, |s, step| {
@@ -510,133 +482,30 @@ impl Worker {
         }
     }
 
-    /// Ranks the block's RTOs and adds each step's rank sums with them.
-    fn rank_block(&mut self, n: usize, outcomes: &[Outcome]) {
-        let len = outcomes.len();
-        self.column.clear();
-        self.column.extend(outcomes.iter().map(|o| o.rto));
-        let rto_rank = &mut self.rto_rank[..len];
-        block_ranks(&self.column, &mut self.order, rto_rank);
-        let (sum_r, sum_rr) = block_rank_sums(rto_rank);
-        self.accum.rto_ranks.add_block(len as u64, sum_r, sum_rr);
-        let ranks = &mut self.rto_rank32[..len];
-        for (r32, &r) in ranks.iter_mut().zip(rto_rank.iter()) {
-            *r32 = r as f32;
+    /// Ranks the block's RTOs, and the times of each milestone that needs a step, and adds
+    /// each step's rank sums with them.
+    fn rank_block(&mut self, model: &Model, outcomes: &[Outcome], marks: &[f64]) {
+        let (n, m) = (model.len(), model.milestones.len());
+        let (keys, accum) = (&mut self.keys, &mut self.accum);
+        keys.rank_keys(outcomes.len());
+        keys.add_target(
+            outcomes.iter().map(|o| o.rto),
+            &mut accum.rto_ranks,
+            &mut accum.pairs,
+        );
+        for k in (0..m).filter(|&k| !model.milestones.steps(k).is_empty()) {
+            keys.add_target(
+                marks.iter().skip(k).step_by(m).copied(),
+                &mut accum.milestone_ranks[k],
+                &mut accum.milestone_pairs[k * n..][..n],
+            );
         }
-        let ranks = &*ranks;
-        for (s, kind) in self.key_kinds.iter().enumerate() {
-            if let &KeyKind::BetaScore(t) = kind {
-                let table = &self.beta_tables[t];
-                for i in 0..len {
-                    let key = &mut self.keys[key_cell(n, s, i)];
-                    *key = table.cdf(f64::from(*key)) as f32;
-                }
-            }
-        }
-        self.arch.dispatch(StepRankSums {
-            steps: n,
-            kinds: &self.key_kinds,
-            pairs: &mut self.accum.pairs,
-            keys: &mut self.keys,
-            ranks,
-            column: &mut self.column,
-            column_rank: &mut self.column_rank,
-            order: &mut self.order,
-        });
     }
 }
 
 /// The samplers of trials `first..first + LANES`, run side by side.
 fn lane_samplers(seed: u64, first: u64) -> [RandomSampler; LANES] {
     std::array::from_fn(|l| RandomSampler::new(seed, first + l as u64))
-}
-
-/// The block's rank sums of every step with the RTO: the work of [`Worker::rank_block`] that
-/// vector instructions speed up, run with the widest the CPU has (AVX2 where present). The
-/// operations and their order are the same on every path, so the sums agree to the bit.
-struct StepRankSums<'a> {
-    steps: usize,
-    kinds: &'a [KeyKind],
-    pairs: &'a mut [PairSums],
-    keys: &'a mut [f32],
-    ranks: &'a [f32],
-    column: &'a mut Vec<f64>,
-    column_rank: &'a mut [f64],
-    order: &'a mut Vec<u32>,
-}
-
-impl pulp::WithSimd for StepRankSums<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
-        let (n, len, keys) = (self.steps, self.ranks.len(), self.keys);
-        let cell = |s: usize, i: usize| key_cell(n, s, i);
-        for (s, (&kind, pair)) in self.kinds.iter().zip(self.pairs).enumerate() {
-            // A step ranked within the block: its totals become ranks, with their sums.
-            let own = (kind == KeyKind::Total).then(|| {
-                self.column.clear();
-                self.column
-                    .extend((0..len).map(|i| f64::from(keys[cell(s, i)])));
-                let own = &mut self.column_rank[..len];
-                block_ranks(self.column, self.order, own);
-                for (i, &r) in own.iter().enumerate() {
-                    keys[cell(s, i)] = r as f32;
-                }
-                block_rank_sums(own)
-            });
-            let runs = (0..len.div_ceil(TILE)).map(|t| {
-                let rows = TILE.min(len - t * TILE);
-                (
-                    &keys[cell(s, t * TILE)..][..rows],
-                    &self.ranks[t * TILE..][..rows],
-                )
-            });
-            let (k, kk, kr) = rank_sums(runs, kind == KeyKind::NormalScore);
-            let (k, kk) = own.unwrap_or((k, kk));
-            pair.add_block(k, kk, kr);
-        }
-    }
-}
-
-/// Sums over a block of a step's rank keys `k`, of their squares and of their products with
-/// the RTO's ranks `r`, given as runs of (keys, ranks); normal scores become ranks (the normal
-/// CDF) on the way. The sums run in eight single-precision lanes (vector instructions), each
-/// lane taking at most a block's share of trials, where rounding stays near 1e-6; the lanes are
-/// added in double precision, always in the same order.
-#[inline(always)]
-fn rank_sums<'a>(
-    runs: impl Iterator<Item = (&'a [f32], &'a [f32])>,
-    normal_scores: bool,
-) -> (f64, f64, f64) {
-    const LANES: usize = 8;
-    let (mut lk, mut lkk, mut lkr) = ([0.0_f32; LANES], [0.0_f32; LANES], [0.0_f32; LANES]);
-    for (keys, ranks) in runs {
-        let mut add = |lane: usize, key: f32, r: f32| {
-            let u = if normal_scores {
-                normal_cdf_f32(key)
-            } else {
-                key
-            };
-            lk[lane] += u;
-            lkk[lane] += u * u;
-            lkr[lane] += u * r;
-        };
-        let whole = keys.len() / LANES * LANES;
-        for (k8, r8) in keys[..whole]
-            .chunks_exact(LANES)
-            .zip(ranks[..whole].chunks_exact(LANES))
-        {
-            for lane in 0..LANES {
-                add(lane, k8[lane], r8[lane]);
-            }
-        }
-        for (lane, (&key, &r)) in keys[whole..].iter().zip(&ranks[whole..]).enumerate() {
-            add(lane, key, r);
-        }
-    }
-    let total = |lanes: [f32; LANES]| lanes.iter().map(|&x| f64::from(x)).sum::<f64>();
-    (total(lk), total(lkk), total(lkr))
 }
 
 /// Runs `config.trials` trials of `model`. `progress` is called with the number of trials
@@ -760,52 +629,4 @@ pub fn planned(model: &Model) -> TrialState {
     let mut state = TrialState::new(model);
     state.run_complete(model, &mut MedianSampler);
     state
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// [`rank_sums`] over one block's runs, with the instructions `Arch` picks.
-    struct BlockSums<'a> {
-        keys: &'a [f32],
-        ranks: &'a [f32],
-        normal_scores: bool,
-    }
-
-    impl pulp::WithSimd for BlockSums<'_> {
-        type Output = (f64, f64, f64);
-
-        #[inline(always)]
-        fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
-            let runs = self.keys.chunks(TILE).zip(self.ranks.chunks(TILE));
-            rank_sums(runs, self.normal_scores)
-        }
-    }
-
-    /// The two paths differ in their instructions only where the compiler vectorises, that is
-    /// under optimisation: run with `cargo test --release` to check the AVX2 path (checked when
-    /// this was written).
-    #[test]
-    fn rank_sums_agree_to_the_bit_with_and_without_vector_instructions() {
-        // Normal scores spread over (-4, 4), and ranks in a scrambled order; a short last run.
-        let len = BLOCK - 5;
-        let keys: Vec<f32> = (0..len)
-            .map(|i| ((i * 37 % len) as f32 / len as f32 - 0.5) * 8.0)
-            .collect();
-        let ranks: Vec<f32> = (0..len)
-            .map(|i| (i * 101 % len) as f32 / (len - 1) as f32)
-            .collect();
-        for normal_scores in [true, false] {
-            let sums = |arch: pulp::Arch| {
-                let (k, kk, kr) = arch.dispatch(BlockSums {
-                    keys: &keys,
-                    ranks: &ranks,
-                    normal_scores,
-                });
-                [k.to_bits(), kk.to_bits(), kr.to_bits()]
-            };
-            assert_eq!(sums(pulp::Arch::Scalar), sums(pulp::Arch::new()));
-        }
-    }
 }
