@@ -32,6 +32,8 @@ pub(super) struct ReadyLists {
     /// next step of the list to look at, [`END`] when none is left).
     open: Vec<bool>,
     head: Vec<u32>,
+    /// The lists open in the current dispatch, ascending (usually one or two of them).
+    active: Vec<u32>,
 }
 
 /// No rank: a list read to its end.
@@ -50,6 +52,7 @@ impl ReadyLists {
             limit_blocked: vec![0; lists],
             open: vec![false; lists],
             head: vec![END; lists],
+            active: Vec::with_capacity(lists),
         }
     }
 
@@ -65,6 +68,7 @@ impl ReadyLists {
         self.dirty.fill(false);
         self.limit_blocked.fill(0);
         self.open.fill(false);
+        self.active.clear();
     }
 
     /// Whether no step is ready.
@@ -168,11 +172,14 @@ impl ReadyLists {
 
     /// Starts a dispatch over the dirty lists, which are then clean.
     pub(super) fn begin(&mut self) {
+        self.active.clear();
         for l in 0..self.count.len() {
-            self.open[l] = self.dirty[l] && self.count[l] > 0;
+            let open = self.dirty[l] && self.count[l] > 0;
+            self.open[l] = open;
             self.dirty[l] = false;
-            if self.open[l] {
+            if open {
                 self.head[l] = self.first_from(l, 0);
+                self.active.push(l as u32);
             }
         }
     }
@@ -189,7 +196,8 @@ impl ReadyLists {
     #[inline]
     pub(super) fn next(&self) -> Option<(usize, u32)> {
         let mut best: Option<(usize, u32)> = None;
-        for l in 0..self.count.len() {
+        for &l in &self.active {
+            let l = l as usize;
             let r = self.head[l];
             if self.open[l] && r != END && best.is_none_or(|(_, b)| r < b) {
                 best = Some((l, r));
@@ -236,7 +244,10 @@ impl ReadyLists {
 
     /// Ends the dispatch.
     pub(super) fn end(&mut self) {
-        self.open.fill(false);
+        for &l in &self.active {
+            self.open[l as usize] = false;
+        }
+        self.active.clear();
     }
 }
 
