@@ -24,6 +24,9 @@ pub(super) struct ReadyLists {
     bits: Vec<u64>,
     /// Steps in each list.
     count: Vec<u32>,
+    /// For each list, a word before which it has no bit: where a walk from the first rank
+    /// starts (steps become ready roughly in rank order, so the low words empty for good).
+    low: Vec<u32>,
     /// Whether each list must be looked at in the next dispatch.
     dirty: Vec<bool>,
     /// Ready steps of each list that last waited for a limit (not for their team).
@@ -48,6 +51,7 @@ impl ReadyLists {
             words,
             bits: vec![0; lists * words],
             count: vec![0; lists],
+            low: vec![0; lists],
             dirty: vec![false; lists],
             limit_blocked: vec![0; lists],
             open: vec![false; lists],
@@ -65,6 +69,7 @@ impl ReadyLists {
     pub(super) fn clear(&mut self) {
         self.bits.fill(0);
         self.count.fill(0);
+        self.low.fill(0);
         self.dirty.fill(false);
         self.limit_blocked.fill(0);
         self.open.fill(false);
@@ -80,6 +85,7 @@ impl ReadyLists {
     #[inline]
     fn first_from(&self, list: usize, from: u32) -> u32 {
         let bits = &self.bits[list * self.words..][..self.words];
+        let from = from.max(self.low[list] * 64);
         let mut w = from as usize / 64;
         if w >= self.words {
             return END;
@@ -101,7 +107,9 @@ impl ReadyLists {
     #[inline]
     pub(super) fn insert(&mut self, list: usize, rank: u32) {
         debug_assert!(!self.open[list], "steps become ready between dispatches");
-        self.bits[list * self.words + rank as usize / 64] |= 1 << (rank % 64);
+        let w = rank / 64;
+        self.bits[list * self.words + w as usize] |= 1 << (rank % 64);
+        self.low[list] = self.low[list].min(w);
         self.count[list] += 1;
         self.dirty[list] = true;
     }
@@ -178,7 +186,9 @@ impl ReadyLists {
             self.open[l] = open;
             self.dirty[l] = false;
             if open {
-                self.head[l] = self.first_from(l, 0);
+                let head = self.first_from(l, 0);
+                self.head[l] = head;
+                self.low[l] = head / 64;
                 self.active.push(l as u32);
             }
         }
