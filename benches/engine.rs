@@ -1,7 +1,7 @@
 //! Engine speed: the full engine (criticality, cruciality, per-step percentiles) against the bare
 //! loop that only draws one lognormal per step and takes a max over predecessors (one trial at a
 //! time, and four side by side as the engine runs them), over plan size and trial count; and
-//! resource-constrained trials per second.
+//! resource-constrained trials per second, on a narrow plan and on one in wide layers.
 //!
 //! Run with `cargo bench --bench engine`; the closing notes quote these figures.
 
@@ -14,6 +14,7 @@ mod bare;
 mod synthetic;
 
 use bare::{bare_loop, bare_loop_4wide};
+use rtosim::plan::{Format, parse_plan};
 use rtosim::sim::{self, Model, Policy, RunConfig};
 use synthetic::synthetic_plan;
 
@@ -62,6 +63,24 @@ fn constrained(c: &mut Criterion) {
             |b, m| b.iter(|| black_box(sim::run(m, &config, &|_| {}).unwrap().outcomes.len())),
         );
     }
+    // The same teams on a plan in wide layers: about 15 steps ready at once.
+    let text = synthetic::wide_plan_text(300, 15, &["platform", "dba", "app"], 2, false);
+    let plan = parse_plan(&text, Format::Toml, "wide")
+        .expect("valid wide plan")
+        .plan;
+    let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
+    let trials = 20_000;
+    let config = RunConfig {
+        trials,
+        seed: 1,
+        threads: 0,
+    };
+    group.throughput(Throughput::Elements(trials));
+    group.bench_with_input(
+        BenchmarkId::new("3-teams-of-2-wide-layers", "300-steps"),
+        &model,
+        |b, m| b.iter(|| black_box(sim::run(m, &config, &|_| {}).unwrap().outcomes.len())),
+    );
     group.finish();
 }
 
