@@ -216,3 +216,32 @@ fn fallback_steps_are_counted_apart() {
     let text = rtosim::report::render_text(&a.summary);
     assert!(text.contains("· 2 steps (+1 contingency"), "{text}");
 }
+
+/// On the bundled plan every cost's P90 interval is within 2 minutes or 2% of P90, on fewer
+/// trials than the base run where that is enough, and says how many trials it rests on.
+#[test]
+fn every_cost_of_the_bundled_plan_is_within_the_tolerance() {
+    let text = std::fs::read_to_string("scenarios/aws-account-rebuild.toml").expect("bundled");
+    let p = plan(&text);
+    let trials = 20_000;
+    let a = analysis(&p, trials);
+    let p90 = a.summary.rto_seconds.p90;
+    let tolerance = (0.02 * p90).max(120.0);
+    let costs = a.summary.chaos.costs();
+    assert_eq!(
+        costs.len(),
+        8,
+        "four risks, a factor, mobilisation, shifts, hand-offs"
+    );
+    let mut fewer = 0;
+    for (_, cost) in costs {
+        let i = cost.cost_p90_interval_seconds;
+        assert!(
+            cost.trials == trials || (i.high - i.low) / 2.0 <= tolerance,
+            "{cost:?} wider than {tolerance} s on fewer trials than the run's"
+        );
+        assert!(cost.trials >= rtosim::analysis::WHATIF_TRIALS.min(trials));
+        fewer += u32::from(cost.trials < trials);
+    }
+    assert!(fewer > 0, "what-if runs cost less than the base run");
+}
