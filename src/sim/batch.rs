@@ -9,7 +9,8 @@
 //! results are the same to the bit.
 
 use super::model::{Model, NONE};
-use super::trial::{Sampler, keep_later, max_no_nan, step_draw};
+use super::sampler::{Sampler, step_draw};
+use super::trial::{keep_later, max_no_nan};
 
 /// Trials run side by side.
 pub const LANES: usize = 4;

@@ -12,7 +12,7 @@ use rand::RngExt;
 use rand_xoshiro::SplitMix64;
 
 use super::model::{CStep, NONE};
-use super::trial::{Sampler, StepTiming};
+use super::sampler::{Sampler, StepTiming};
 use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
 use crate::plan::{Handover, Plan, RiskEffect, Rota, Starts, WorkHours};
@@ -31,7 +31,7 @@ pub const TAG_FALLBACK: u64 = 5;
 pub const TAG_STARTS: u64 = 6;
 /// Bit set on a step's stream id to key its hand-off delay. Tags above stay below 8, so
 /// step tags with this bit or [`RELIEF_BIT`] set (8 and up) never meet a chaos tag, and every
-/// id stays below 2^40, which [`super::trial::stream_offset`] needs to keep streams apart.
+/// id stays below 2^40, which [`super::sampler::stream_offset`] needs to keep streams apart.
 const HANDOFF_BIT: u64 = 1 << 35;
 /// Bit set on a step's stream id to key the hand-over times of its reliefs.
 pub const RELIEF_BIT: u64 = 1 << 36;
@@ -384,7 +384,7 @@ impl ChaosDraws {
 /// The second of the week trial `trial` under `seed` starts at, for a plan whose disaster
 /// strikes at `starts`: the draw the trial itself makes.
 pub fn trial_start_second(starts: Starts, seed: u64, trial: u64) -> f64 {
-    let mut rng = super::trial::RandomSampler::new(seed, trial)
+    let mut rng = super::sampler::RandomSampler::new(seed, trial)
         .stream(stream_id(TAG_STARTS, 0))
         .expect("a random sampler has streams");
     starts.second(rng.random::<f64>())

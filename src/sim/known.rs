@@ -13,7 +13,7 @@
 use rand::RngExt;
 
 use super::model::{CStep, Model, NONE, attempt_time};
-use super::trial::{Sampler, StepTiming};
+use super::sampler::{Sampler, StepTiming};
 
 /// How far one step of the plan has got, from the log.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

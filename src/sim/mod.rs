@@ -12,6 +12,7 @@ mod milestones;
 mod model;
 mod ready;
 mod runner;
+mod sampler;
 mod trial;
 
 pub use known::{Known, Progress};
@@ -24,4 +25,5 @@ pub use runner::{
     Accum, BLOCK, MedianSampler, Outcome, ResourceSums, RunConfig, RunResult, deterministic,
     planned, replay, run, run_outcomes, run_outcomes_with_milestones,
 };
-pub use trial::{MeanSampler, RandomSampler, Sampler, StepTiming, TrialState, splitmix, trial_key};
+pub use sampler::{MeanSampler, RandomSampler, Sampler, StepTiming, splitmix, trial_key};
+pub use trial::TrialState;

@@ -6,7 +6,7 @@
 
 use super::chaos::{ChaosModel, TAG_FALLBACK, TAG_STEP, stream_id};
 use super::milestones::Milestones;
-use super::trial::stream_offset;
+use super::sampler::stream_offset;
 use crate::dist::Dist;
 use crate::plan::chaos::name_hash;
 use crate::plan::{Plan, RiskEffect, Scenario, graph};

@@ -11,7 +11,8 @@ use super::batch::{LANES, TrialBatch};
 use super::cruciality::{BlockKeys, TILE, key_cell};
 use super::milestones::MilestoneTimes;
 use super::model::{CStep, Model, NONE};
-use super::trial::{RandomSampler, Sampler, StepResult, StepTiming, TrialState};
+use super::sampler::{RandomSampler, Sampler, StepTiming};
+use super::trial::{StepResult, TrialState};
 use crate::stats::histogram::{LogHistogram, bucket_index};
 use crate::stats::rankcorr::{PairSums, RtoSums};
 
@@ -601,7 +602,7 @@ pub fn replay(model: &Model, seed: u64, trial: u64) -> TrialState {
 /// The schedule with every duration at its mean and no failures.
 pub fn deterministic(model: &Model) -> TrialState {
     let mut state = TrialState::new(model);
-    state.run_complete(model, &mut super::trial::MeanSampler);
+    state.run_complete(model, &mut super::sampler::MeanSampler);
     state
 }
 
