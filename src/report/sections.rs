@@ -340,7 +340,7 @@ pub fn staffing_note(r: &SimReport) -> Option<String> {
         )
     };
     Some(format!(
-        "Each team run again with one more group on the same simulated recoveries ({on}); the intervals are 95% intervals of the paired differences. A saving whose whole interval lies within ±{} does not matter: more people no longer help.",
+        "Each team was run again with one more group on the same simulated recoveries ({on}); the intervals are 95% intervals of the paired differences. A saving whose whole interval lies within ±{} does not matter: more people no longer help.",
         span(threshold)
     ))
 }
