@@ -47,28 +47,6 @@ fn unconstrained(c: &mut Criterion) {
 fn constrained(c: &mut Criterion) {
     let mut group = c.benchmark_group("constrained");
     group.sample_size(10);
-    for steps in [30, 300] {
-        let plan = synthetic_plan(steps, true);
-        let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
-        let trials = 20_000;
-        let config = RunConfig {
-            trials,
-            seed: 1,
-            threads: 0,
-        };
-        group.throughput(Throughput::Elements(trials));
-        group.bench_with_input(
-            BenchmarkId::new("3-teams-of-2", format!("{steps}-steps")),
-            &model,
-            |b, m| b.iter(|| black_box(sim::run(m, &config, &|_| {}).unwrap().outcomes.len())),
-        );
-    }
-    // The same teams on a plan in wide layers: about 15 steps ready at once.
-    let text = synthetic::wide_plan_text(300, 15, &["platform", "dba", "app"], 2, false);
-    let plan = parse_plan(&text, Format::Toml, "wide")
-        .expect("valid wide plan")
-        .plan;
-    let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
     let trials = 20_000;
     let config = RunConfig {
         trials,
@@ -76,11 +54,34 @@ fn constrained(c: &mut Criterion) {
         threads: 0,
     };
     group.throughput(Throughput::Elements(trials));
-    group.bench_with_input(
-        BenchmarkId::new("3-teams-of-2-wide-layers", "300-steps"),
-        &model,
-        |b, m| b.iter(|| black_box(sim::run(m, &config, &|_| {}).unwrap().outcomes.len())),
-    );
+    // The narrow synthetic plans, then the same teams on a plan in wide layers: about 15 steps
+    // ready at once.
+    let wide = synthetic::wide_plan_text(300, 15, &["platform", "dba", "app"], 2, false);
+    let plans = [
+        (
+            "3-teams-of-2",
+            "30-steps".to_string(),
+            synthetic_plan(30, true),
+        ),
+        (
+            "3-teams-of-2",
+            "300-steps".to_string(),
+            synthetic_plan(300, true),
+        ),
+        (
+            "3-teams-of-2-wide-layers",
+            "300-steps".to_string(),
+            parse_plan(&wide, Format::Toml, "wide")
+                .expect("valid wide plan")
+                .plan,
+        ),
+    ];
+    for (name, id, plan) in plans {
+        let model = Model::compile(&plan, &plan.default_scenario(), Policy::Lft);
+        group.bench_with_input(BenchmarkId::new(name, id), &model, |b, m| {
+            b.iter(|| black_box(sim::run(m, &config, &|_| {}).unwrap().outcomes.len()))
+        });
+    }
     group.finish();
 }
 

@@ -238,6 +238,22 @@ fn a_heavy_tail_lft_starts_last_is_started_first_with_an_interval_that_excludes_
     assert!(at("v") < at("a").max(at("b")), "{order:?}");
 }
 
+/// The makespan `simulate --policy priority` gives the plan at `path` (fixed durations: one
+/// trial is every trial).
+fn priority_makespan(path: &std::path::Path) -> f64 {
+    let sim = json(&rtosim(&[
+        "simulate",
+        path.to_str().unwrap(),
+        "--policy",
+        "priority",
+        "--trials",
+        "1",
+        "--no-costs",
+        "--json",
+    ]));
+    sim["rto_seconds"]["max"].as_f64().unwrap()
+}
+
 #[test]
 fn the_written_order_reproduces_the_makespan_through_simulate_and_keeps_the_plan_as_written() {
     let (name, text, best) = j30::instances().swap_remove(5);
@@ -272,19 +288,9 @@ fn the_written_order_reproduces_the_makespan_through_simulate_and_keeps_the_plan
         .filter(|l| !l.starts_with("# Dispatch order"))
         .collect();
     assert_eq!(without.replacen("\n\n\n", "\n\n", 1), commented);
-    let sim = json(&rtosim(&[
-        "simulate",
-        out_path.to_str().unwrap(),
-        "--policy",
-        "priority",
-        "--trials",
-        "1",
-        "--no-costs",
-        "--json",
-    ]));
-    let rto = sim["rto_seconds"]["max"].as_f64().unwrap();
     assert_eq!(
-        rto, makespan,
+        priority_makespan(&out_path),
+        makespan,
         "simulate --policy priority of the written plan"
     );
     // The plan given is never overwritten.
@@ -331,17 +337,7 @@ fn a_non_delay_order_is_written_without_strict_and_reproduces_its_makespan() {
     );
     let written = std::fs::read_to_string(&out_path).unwrap();
     assert!(!written.contains("priority-strict"), "{written}");
-    let sim = json(&rtosim(&[
-        "simulate",
-        out_path.to_str().unwrap(),
-        "--policy",
-        "priority",
-        "--trials",
-        "1",
-        "--no-costs",
-        "--json",
-    ]));
-    assert_eq!(sim["rto_seconds"]["max"].as_f64().unwrap(), makespan);
+    assert_eq!(priority_makespan(&out_path), makespan);
 }
 
 #[test]

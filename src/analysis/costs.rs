@@ -4,8 +4,8 @@
 //!
 //! A what-if run needs each trial's RTO and nothing else, so it runs the engine for outcomes
 //! alone ([`sim::run_outcomes`]), on as few of the base run's first trials as keep the P90
-//! interval within [`cost_tolerance`] ([`sized_whatif`]). Trial `i` of a what-if run draws what trial `i` of the base run drew, except for what
-//! was removed.
+//! interval within [`cost_tolerance`] ([`sized_whatif`]). Trial `i` of a what-if run draws
+//! what trial `i` of the base run drew, except for what was removed.
 
 use crate::dist::Dist;
 use crate::plan::{ChaosItem, Plan, Scenario};

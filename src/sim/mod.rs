@@ -22,8 +22,10 @@ pub use model::{
     CStep, Model, NONE, PlainLogNormal, Policy, attempt_time, id_order, step_stream_keys,
 };
 pub use runner::{
-    Accum, BLOCK, MedianSampler, Outcome, ResourceSums, RunConfig, RunResult, deterministic,
-    planned, replay, run, run_outcomes, run_outcomes_with_milestones,
+    Accum, BLOCK, Outcome, ResourceSums, RunConfig, RunResult, deterministic, planned, replay, run,
+    run_outcomes, run_outcomes_with_milestones,
 };
-pub use sampler::{MeanSampler, RandomSampler, Sampler, StepTiming, splitmix, trial_key};
+pub use sampler::{
+    MeanSampler, MedianSampler, RandomSampler, Sampler, StepTiming, splitmix, trial_key,
+};
 pub use trial::TrialState;

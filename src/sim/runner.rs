@@ -10,8 +10,8 @@ use std::sync::{Mutex, PoisonError};
 use super::batch::{LANES, TrialBatch};
 use super::cruciality::{BlockKeys, TILE, key_cell};
 use super::milestones::MilestoneTimes;
-use super::model::{CStep, Model, NONE};
-use super::sampler::{RandomSampler, Sampler, StepTiming};
+use super::model::{Model, NONE};
+use super::sampler::{MeanSampler, MedianSampler, RandomSampler};
 use super::trial::{StepResult, TrialState};
 use crate::stats::histogram::{LogHistogram, bucket_index};
 use crate::stats::rankcorr::{PairSums, RtoSums};
@@ -602,26 +602,8 @@ pub fn replay(model: &Model, seed: u64, trial: u64) -> TrialState {
 /// The schedule with every duration at its mean and no failures.
 pub fn deterministic(model: &Model) -> TrialState {
     let mut state = TrialState::new(model);
-    state.run_complete(model, &mut super::sampler::MeanSampler);
+    state.run_complete(model, &mut MeanSampler);
     state
-}
-
-/// Every step at its median time, no failures and no risk: a day that goes to plan. Unlike
-/// means, medians are times a step takes as often as not, so a crew can follow this schedule.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MedianSampler;
-
-impl Sampler for MedianSampler {
-    fn time(&mut self, step: &CStep) -> StepTiming {
-        let (length, hands) = super::model::attempt_time(step, step.dist.quantile(0.5));
-        StepTiming {
-            lead: 0.0,
-            length,
-            hands,
-            key: 0.5,
-            failures: 0,
-        }
-    }
 }
 
 /// The planned schedule of a run sheet: [`MedianSampler`]'s day, dispatched by the model's
