@@ -707,3 +707,52 @@ fn on_the_bundled_plan_a_second_dba_pair_saves_hours_at_p90() {
     assert_eq!(gain["no_longer_helps"], false);
     assert_eq!(gain["saving"]["material"], true);
 }
+
+#[test]
+fn options_side_by_side_draw_what_each_draws_alone() {
+    use rtosim::sim::{self, Model, Policy, RunConfig};
+    // The bundled plan (chaos, rotas, limits, milestones) with platform steps cross-trained, so
+    // a copy on another team draws from the step's stream with its own scaling; the sizes
+    // change how long platform's hands-on work takes, so those steps are drawn per option.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/aws-account-rebuild.toml"
+    );
+    let text = std::fs::read_to_string(path).unwrap().replacen(
+        "team = \"platform\"",
+        "team = [\"platform\", { team = \"app\", slower = 1.5 }]",
+        4,
+    );
+    let plan = parse(&text);
+    let scenario = plan.default_scenario();
+    let grid = Grid::resolve(
+        &plan,
+        &args(&["platform=2..4", "dba=1..2"]),
+        &args(&["platform=2..3"]),
+        None,
+    )
+    .unwrap();
+    let options = grid.options(&plan).unwrap();
+    assert_eq!(options.len(), 12);
+    let models: Vec<Model> = options
+        .iter()
+        .map(|o| Model::compile(&grid.apply(&plan, o), &scenario, Policy::Lft))
+        .collect();
+    assert!(models.iter().any(|m| !m.alt_steps.is_empty()));
+    assert!(models.iter().any(|m| !m.milestones.is_empty()));
+    // Across block boundaries, on two threads.
+    let config = RunConfig {
+        trials: 600,
+        seed: 7,
+        threads: 2,
+    };
+    let side_by_side = sim::run_outcomes_shared(&models, &config, &|_| {}).unwrap();
+    for (model, (outcomes, times)) in models.iter().zip(&side_by_side) {
+        let (alone, alone_times) =
+            sim::run_outcomes_with_milestones(model, &config, &|_| {}).unwrap();
+        assert_eq!(outcomes, &alone);
+        assert_eq!(times.times, alone_times.times);
+    }
+    // Options differ: the comparison is not of copies.
+    assert_ne!(side_by_side[0].0, side_by_side[11].0);
+}

@@ -44,7 +44,7 @@ pub fn stream_id(tag: u64, key: u64) -> u64 {
 }
 
 /// A compiled risk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CRisk {
     /// Its stream id.
     pub stream: u64,
@@ -66,7 +66,7 @@ pub struct CRisk {
 }
 
 /// A compiled factor.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CFactor {
     /// Its stream id.
     pub stream: u64,
@@ -125,6 +125,17 @@ impl CRota {
 }
 
 impl ChaosModel {
+    /// Whether a trial's draws of risks, factors, mobilisation and hand-offs
+    /// ([`ChaosDraws::draw_shared`]) are the same under this chaos as under `other`, for the
+    /// same steps: what two staffings of one plan share (only their groups' draws differ).
+    pub fn shares_draws_with(&self, other: &ChaosModel) -> bool {
+        self.risks == other.risks
+            && self.factors == other.factors
+            && self.mobilise == other.mobilise
+            && self.mobilised_by == other.mobilised_by
+            && self.handoff == other.handoff
+    }
+
     /// The chaos of `plan` for the compiled steps; `compiled_of[plan index]` is the compiled
     /// index or [`NONE`]. `None` when the plan has no chaos.
     pub fn compile(plan: &Plan, compiled_of: &[u32], starts: Option<Starts>) -> Option<ChaosModel> {
@@ -248,6 +259,37 @@ impl ChaosDraws {
         team_groups: &[u32],
         stream: &dyn Fn(u64) -> Option<SplitMix64>,
     ) {
+        self.draw_shared(chaos, steps, stream);
+        self.draw_groups(chaos, team_groups, stream);
+    }
+
+    /// The draws of [`ChaosDraws::draw_shared`] from `shared`, and this model's own of its
+    /// groups: [`ChaosDraws::draw`] for a model whose chaos
+    /// [shares draws](ChaosModel::shares_draws_with) with the one `shared` was drawn for.
+    pub fn draw_sharing(
+        &mut self,
+        shared: &ChaosDraws,
+        chaos: &ChaosModel,
+        team_groups: &[u32],
+        stream: &dyn Fn(u64) -> Option<SplitMix64>,
+    ) {
+        self.mul.clone_from(&shared.mul);
+        self.add.clone_from(&shared.add);
+        self.active.clone_from(&shared.active);
+        self.fired.clone_from(&shared.fired);
+        self.team_ready.clone_from(&shared.team_ready);
+        self.handoff.clone_from(&shared.handoff);
+        self.draw_groups(chaos, team_groups, stream);
+    }
+
+    /// The draws that do not depend on how a team is staffed: factors, risks, each team's
+    /// mobilisation and each step's hand-off delay.
+    pub fn draw_shared(
+        &mut self,
+        chaos: &ChaosModel,
+        steps: &[CStep],
+        stream: &dyn Fn(u64) -> Option<SplitMix64>,
+    ) {
         let n = steps.len();
         self.mul.clear();
         self.mul.resize(n, 1.0);
@@ -306,7 +348,6 @@ impl ChaosDraws {
         for (ready, &by) in self.team_ready.iter_mut().zip(&chaos.mobilised_by) {
             *ready = ready.min(by);
         }
-        self.draw_groups(chaos, team_groups, stream);
         self.handoff.clear();
         if let Some(h) = &chaos.handoff {
             self.handoff

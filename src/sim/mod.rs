@@ -13,6 +13,7 @@ mod model;
 mod ready;
 mod runner;
 mod sampler;
+mod shared;
 mod trial;
 
 pub use known::{Known, Progress};
@@ -28,4 +29,5 @@ pub use runner::{
 pub use sampler::{
     MeanSampler, MedianSampler, RandomSampler, Sampler, StepTiming, splitmix, trial_key,
 };
+pub use shared::run_outcomes_shared;
 pub use trial::TrialState;

@@ -85,6 +85,20 @@ impl CStep {
     pub fn has_retries(&self) -> bool {
         self.fail_p > 0.0 && self.fail_max > 0
     }
+
+    /// Whether a trial draws the same timing for this step as for `other`: the same stream,
+    /// duration, retries and hands-on part (what [`super::RandomSampler`] and [`attempt_time`]
+    /// read), whichever team or crew does it.
+    pub fn draws_like(&self, other: &CStep) -> bool {
+        self.plan_index == other.plan_index
+            && self.stream == other.stream
+            && self.dist == other.dist
+            && self.fail_p == other.fail_p
+            && self.fail_max == other.fail_max
+            && self.hands_on == other.hands_on
+            && self.scale == other.scale
+            && (self.team == NONE) == (other.team == NONE)
+    }
 }
 
 /// A step whose attempt is a single lognormal draw: no retries and no team whose group size

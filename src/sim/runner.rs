@@ -555,41 +555,60 @@ fn run_collecting(
         .times
         .chunks_mut((BLOCK * m).max(1))
         .chain(std::iter::repeat_with(<&mut [f64]>::default));
-    // Each thread keeps one worker and takes the next block whenever it is free, so the threads
-    // finish within a block of each other, and only one set of histograms per thread is merged.
     // Which thread runs a block does not matter: every statistic merges exactly.
-    let blocks = Mutex::new(outcomes.chunks_mut(BLOCK).zip(marks).enumerate());
-    let work = |_: rayon::BroadcastContext<'_>| {
-        let mut worker: Option<Worker> = None;
-        loop {
-            let next = blocks.lock().unwrap_or_else(PoisonError::into_inner).next();
-            let Some((block, (chunk, marks))) = next else {
-                return worker.map(|w| w.accum);
-            };
-            let worker = worker.get_or_insert_with(|| Worker::new(model, collect));
+    let blocks = outcomes.chunks_mut(BLOCK).zip(marks).enumerate();
+    let accums = on_threads(
+        config.threads,
+        blocks,
+        || Worker::new(model, collect),
+        |worker, (block, (chunk, marks))| {
             worker.block(model, config.seed, block, chunk, marks);
             progress(chunk.len() as u64);
-        }
-    };
-    // With no thread count given, the shared pool does (one thread per core), which saves
-    // starting threads for every run of a sweep.
-    let accums = if config.threads == 0 {
-        rayon::broadcast(work)
-    } else {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(config.threads)
-            .build()?
-            .broadcast(work)
-    };
+        },
+    )?;
     let accum = accums
         .into_iter()
-        .flatten()
+        .map(|w| w.accum)
         .fold(Accum::new(model), Accum::merge);
     Ok(RunResult {
         outcomes,
         milestones,
         accum,
     })
+}
+
+/// Hands the `items` to `threads` threads (0: the shared pool, one per core) one at a time,
+/// each thread keeping one worker, made by `make` when it takes its first item, for all the
+/// items it takes: the threads finish within an item of each other, and only one worker per
+/// thread is left to merge. Returns those workers.
+pub(super) fn on_threads<T: Send, W: Send>(
+    threads: usize,
+    items: impl Iterator<Item = T> + Send,
+    make: impl Fn() -> W + Sync,
+    work: impl Fn(&mut W, T) + Sync,
+) -> Result<Vec<W>, rayon::ThreadPoolBuildError> {
+    let items = Mutex::new(items);
+    let each = |_: rayon::BroadcastContext<'_>| {
+        let mut worker: Option<W> = None;
+        loop {
+            let next = items.lock().unwrap_or_else(PoisonError::into_inner).next();
+            let Some(item) = next else {
+                return worker;
+            };
+            work(worker.get_or_insert_with(&make), item);
+        }
+    };
+    // With no thread count given, the shared pool does (one thread per core), which saves
+    // starting threads for every run of a sweep.
+    let workers = if threads == 0 {
+        rayon::broadcast(each)
+    } else {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?
+            .broadcast(each)
+    };
+    Ok(workers.into_iter().flatten().collect())
 }
 
 /// The outcome and full schedule of one trial, for charts of a representative run.

@@ -1,8 +1,9 @@
 //! Running a sweep: each option's copy of the plan compiled and simulated in turn.
 //!
-//! Options run one after another, each on the full thread pool, with the same seed: every step
-//! draws from its own stream keyed by (seed, trial, step), so all options see the same
-//! durations (common random numbers) and their differences are the staffing's effect alone.
+//! Options run side by side on the full thread pool, with the same seed: every step draws from
+//! its own stream keyed by (seed, trial, step), so all options see the same durations (common
+//! random numbers, drawn once per trial for all of them) and their differences are the
+//! staffing's effect alone.
 //! Each option keeps its summary and its trials' RTOs in trial order (8 bytes a trial), so
 //! that neighbouring options can be compared trial by trial.
 
@@ -103,32 +104,39 @@ pub fn sweep_for(
     milestone: Option<usize>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<OptionRun>, rayon::ThreadPoolBuildError> {
-    options
+    let models: Vec<Model> = options
         .iter()
-        .map(|option| {
-            let staffed = grid.apply(plan, option);
-            let model = Model::compile(&staffed, scenario, config.policy);
-            let det = sim::deterministic(&model);
+        .map(|option| Model::compile(&grid.apply(plan, option), scenario, config.policy))
+        .collect();
+    let mut out = Vec::with_capacity(models.len());
+    // The options run side by side, a few at a time, so that each trial's draws are made once
+    // for all of them (see [`sim::run_outcomes_shared`]); as many at a time as keep a thread's
+    // trial states within about [`SIDE_BY_SIDE_STEPS`] steps.
+    let at_once = (SIDE_BY_SIDE_STEPS / models.first().map_or(1, |m| m.len().max(1))).max(1);
+    for models in models.chunks(at_once) {
+        let runs = sim::run_outcomes_shared(models, &config.run, progress)?;
+        for (model, (outcomes, times)) in models.iter().zip(runs) {
+            let det = sim::deterministic(model);
             // An option needs each trial's RTO (or milestone time) alone.
             let (rtos, det): (Vec<f64>, f64) = match milestone {
-                None => {
-                    let outcomes = sim::run_outcomes(&model, &config.run, progress)?;
-                    (outcomes.iter().map(|o| o.rto).collect(), det.rto)
-                }
+                None => (outcomes.iter().map(|o| o.rto).collect(), det.rto),
                 Some(k) => {
-                    let (_, times) =
-                        sim::run_outcomes_with_milestones(&model, &config.run, progress)?;
                     let at = model.milestones.reached(k, |s| det.finish[s]).0;
                     (times.of(k).collect(), at)
                 }
             };
-            Ok(OptionRun {
+            out.push(OptionRun {
                 stats: OptionStats::from_rtos(rtos.clone(), config.target, det),
                 rtos,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(out)
 }
+
+/// About how many steps' trial state one thread of a sweep keeps, summed over the options it
+/// runs side by side: some tens of megabytes.
+const SIDE_BY_SIDE_STEPS: usize = 1 << 18;
 
 #[cfg(test)]
 mod tests {

@@ -166,7 +166,7 @@ impl TrialState {
     /// Runs one trial, leaving its schedule in the buffers; returns the RTO. For unconstrained
     /// plans only start, finish, key and failures are written (see [`TrialState::run_complete`]).
     pub fn run<S: Sampler>(&mut self, model: &Model, sampler: &mut S) -> f64 {
-        self.run_with::<S, true>(model, sampler, |_, _| {})
+        self.run_with::<S, true>(model, sampler, None, |_, _| {})
     }
 
     /// [`TrialState::run`], calling `observe(s, result)` once for each step `s` when its
@@ -181,7 +181,21 @@ impl TrialState {
         sampler: &mut S,
         observe: impl FnMut(usize, &StepResult),
     ) -> f64 {
-        self.run_with::<S, false>(model, sampler, observe)
+        self.run_with::<S, false>(model, sampler, None, observe)
+    }
+
+    /// [`TrialState::run_observed`] with the trial's draws of risks, factors, mobilisation and
+    /// hand-offs taken from `shared` (see [`ChaosDraws::draw_sharing`]) instead of drawn, when
+    /// given: for a model whose chaos shares those draws with the one `shared` was drawn for.
+    #[inline]
+    pub fn run_sharing<S: Sampler>(
+        &mut self,
+        model: &Model,
+        sampler: &mut S,
+        shared: Option<&ChaosDraws>,
+        observe: impl FnMut(usize, &StepResult),
+    ) -> f64 {
+        self.run_with::<S, false>(model, sampler, shared, observe)
     }
 
     #[inline]
@@ -189,13 +203,20 @@ impl TrialState {
         &mut self,
         model: &Model,
         sampler: &mut S,
+        shared: Option<&ChaosDraws>,
         mut observe: impl FnMut(usize, &StepResult),
     ) -> f64 {
         if let Some(chaos) = &model.chaos {
-            self.chaos
-                .draw(chaos, &model.steps, &model.team_groups, &|id| {
-                    sampler.stream(id)
-                });
+            let stream = |id| sampler.stream(id);
+            match shared {
+                Some(shared) => {
+                    self.chaos
+                        .draw_sharing(shared, chaos, &model.team_groups, &stream);
+                }
+                None => self
+                    .chaos
+                    .draw(chaos, &model.steps, &model.team_groups, &stream),
+            }
         }
         if model.unconstrained {
             if model.chaos.is_some() {
