@@ -27,8 +27,9 @@ pub(super) struct ReadyLists {
     /// For each list, a word before which it has no bit: where a walk from the first rank
     /// starts (steps become ready roughly in rank order, so the low words empty for good).
     low: Vec<u32>,
-    /// Whether each list must be looked at in the next dispatch.
-    dirty: Vec<bool>,
+    /// The lists that must be looked at in the next dispatch, as bits (list `l` at bit `l % 64`
+    /// of word `l / 64`): a dispatch visits only those, whatever the number of teams.
+    dirty: Vec<u64>,
     /// Ready steps of each list that last waited for a limit (not for their team).
     limit_blocked: Vec<u32>,
     /// In the current dispatch: whether each list takes part, and the rank it is at (the
@@ -42,6 +43,17 @@ pub(super) struct ReadyLists {
 /// No rank: a list read to its end.
 const END: u32 = u32::MAX;
 
+/// The next list of `word`, word `w` of a set of lists as bits, taking it out of `word`.
+#[inline]
+pub(super) fn next_list(word: &mut u64, w: usize) -> Option<usize> {
+    if *word == 0 {
+        return None;
+    }
+    let b = word.trailing_zeros() as usize;
+    *word &= *word - 1;
+    Some(w * 64 + b)
+}
+
 impl ReadyLists {
     /// Lists for `teams` teams and the steps without one, of `steps` steps in all.
     pub(super) fn new(teams: usize, steps: usize) -> ReadyLists {
@@ -52,7 +64,7 @@ impl ReadyLists {
             bits: vec![0; lists * words],
             count: vec![0; lists],
             low: vec![0; lists],
-            dirty: vec![false; lists],
+            dirty: vec![0; lists.div_ceil(64)],
             limit_blocked: vec![0; lists],
             open: vec![false; lists],
             head: vec![END; lists],
@@ -70,7 +82,7 @@ impl ReadyLists {
         self.bits.fill(0);
         self.count.fill(0);
         self.low.fill(0);
-        self.dirty.fill(false);
+        self.dirty.fill(0);
         self.limit_blocked.fill(0);
         self.open.fill(false);
         self.active.clear();
@@ -111,14 +123,21 @@ impl ReadyLists {
         self.bits[list * self.words + w as usize] |= 1 << (rank % 64);
         self.low[list] = self.low[list].min(w);
         self.count[list] += 1;
-        self.dirty[list] = true;
+        self.set_dirty(list, true);
     }
 
     /// List `list` must be looked at again (its team released groups or mobilised). An empty
     /// list has nothing to look at; a step that joins it marks it.
     #[inline]
     pub(super) fn mark(&mut self, list: usize) {
-        self.dirty[list] |= self.count[list] > 0;
+        self.dirty[list / 64] |= u64::from(self.count[list] > 0) << (list % 64);
+    }
+
+    /// Sets whether list `list` must be looked at.
+    #[inline]
+    fn set_dirty(&mut self, list: usize, dirty: bool) {
+        let (word, bit) = (&mut self.dirty[list / 64], 1u64 << (list % 64));
+        *word = if dirty { *word | bit } else { *word & !bit };
     }
 
     /// Every list with a step in it must be looked at (a strict dispatch, which stops early).
@@ -131,24 +150,33 @@ impl ReadyLists {
     /// Whether any list must be looked at: without one, a dispatch has nothing to do.
     #[inline]
     pub(super) fn any_dirty(&self) -> bool {
-        self.dirty.iter().any(|&d| d)
+        self.dirty.iter().any(|&d| d != 0)
     }
 
     /// A limit came back: every list with a step waiting for a limit must be looked at again.
     pub(super) fn mark_limit_waiters(&mut self) {
-        for (dirty, &n) in self.dirty.iter_mut().zip(&self.limit_blocked) {
-            *dirty |= n > 0;
+        for (l, &n) in self.limit_blocked.iter().enumerate() {
+            self.dirty[l / 64] |= u64::from(n > 0) << (l % 64);
         }
     }
 
-    /// The number of lists.
-    pub(super) fn len(&self) -> usize {
-        self.count.len()
+    /// Whether list `list` must be looked at.
+    #[cfg(test)]
+    pub(super) fn is_dirty(&self, list: usize) -> bool {
+        self.dirty[list / 64] >> (list % 64) & 1 == 1
     }
 
-    /// Whether list `list` must be looked at.
-    pub(super) fn is_dirty(&self, list: usize) -> bool {
-        self.dirty[list]
+    /// The lists that must be looked at, as word `w` of their bits (list `w * 64 + b` at bit
+    /// `b`): walk it with [`next_list`].
+    #[inline]
+    pub(super) fn dirty_word(&self, w: usize) -> u64 {
+        self.dirty[w]
+    }
+
+    /// The number of words of [`ReadyLists::dirty_word`].
+    #[inline]
+    pub(super) fn dirty_words(&self) -> usize {
+        self.dirty.len()
     }
 
     /// Whether any step of list `list` last waited for a limit.
@@ -178,18 +206,20 @@ impl ReadyLists {
         })
     }
 
-    /// Starts a dispatch over the dirty lists, which are then clean.
+    /// Starts a dispatch over the dirty lists, which are then clean. Between dispatches no
+    /// list is open, so only the dirty ones are looked at.
     pub(super) fn begin(&mut self) {
         self.active.clear();
-        for l in 0..self.count.len() {
-            let open = self.dirty[l] && self.count[l] > 0;
-            self.open[l] = open;
-            self.dirty[l] = false;
-            if open {
-                let head = self.first_from(l, 0);
-                self.head[l] = head;
-                self.low[l] = head / 64;
-                self.active.push(l as u32);
+        for w in 0..self.dirty.len() {
+            let mut word = std::mem::take(&mut self.dirty[w]);
+            while let Some(l) = next_list(&mut word, w) {
+                if self.count[l] > 0 {
+                    self.open[l] = true;
+                    let head = self.first_from(l, 0);
+                    self.head[l] = head;
+                    self.low[l] = head / 64;
+                    self.active.push(l as u32);
+                }
             }
         }
     }
@@ -197,7 +227,7 @@ impl ReadyLists {
     /// List `list` is clean without a look (nothing in it can start); all its steps count as
     /// not yet looked at (see [`ReadyLists::unread`]).
     pub(super) fn settle(&mut self, list: usize) {
-        self.dirty[list] = false;
+        self.set_dirty(list, false);
         self.open[list] = false;
         self.head[list] = 0;
     }

@@ -19,7 +19,7 @@ use groups::Groups;
 
 use super::chaos::{ChaosDraws, shift_end};
 use super::model::{CStep, Model, NONE};
-use super::ready::ReadyLists;
+use super::ready::{ReadyLists, next_list};
 use super::sampler::{Sampler, step_draw};
 
 /// The larger of two times that are never NaN: a single `maxsd`, where `f64::max` adds the
@@ -620,10 +620,13 @@ impl TrialState {
             return;
         }
         // A dirty team list whose team has no free group (or has not mobilised) starts nothing.
-        for list in 0..self.ready.len() {
-            if self.ready.is_dirty(list) && !self.list_can_start(list, now, chaos) {
-                self.ready.settle(list);
-                self.block_unread_on_team(model, list, now);
+        for w in 0..self.ready.dirty_words() {
+            let mut dirty = self.ready.dirty_word(w);
+            while let Some(list) = next_list(&mut dirty, w) {
+                if !self.list_can_start(list, now, chaos) {
+                    self.ready.settle(list);
+                    self.block_unread_on_team(model, list, now);
+                }
             }
         }
         self.ready.begin();
