@@ -32,6 +32,8 @@ pub(super) struct ReadyLists {
     dirty: Vec<u64>,
     /// Ready steps of each list that last waited for a limit (not for their team).
     limit_blocked: Vec<u32>,
+    /// The lists with a step in `limit_blocked`, as bits like `dirty`'s.
+    limit_waiting: Vec<u64>,
     /// In the current dispatch: whether each list takes part, and the rank it is at (the
     /// next step of the list to look at, [`END`] when none is left).
     open: Vec<bool>,
@@ -66,6 +68,7 @@ impl ReadyLists {
             low: vec![0; lists],
             dirty: vec![0; lists.div_ceil(64)],
             limit_blocked: vec![0; lists],
+            limit_waiting: vec![0; lists.div_ceil(64)],
             open: vec![false; lists],
             head: vec![END; lists],
             active: Vec::with_capacity(lists),
@@ -84,6 +87,7 @@ impl ReadyLists {
         self.low.fill(0);
         self.dirty.fill(0);
         self.limit_blocked.fill(0);
+        self.limit_waiting.fill(0);
         self.open.fill(false);
         self.active.clear();
     }
@@ -155,8 +159,8 @@ impl ReadyLists {
 
     /// A limit came back: every list with a step waiting for a limit must be looked at again.
     pub(super) fn mark_limit_waiters(&mut self) {
-        for (l, &n) in self.limit_blocked.iter().enumerate() {
-            self.dirty[l / 64] |= u64::from(n > 0) << (l % 64);
+        for (dirty, &waiting) in self.dirty.iter_mut().zip(&self.limit_waiting) {
+            *dirty |= waiting;
         }
     }
 
@@ -188,6 +192,8 @@ impl ReadyLists {
     pub(super) fn count_limit_waiter(&mut self, list: usize, delta: i32) {
         let n = &mut self.limit_blocked[list];
         *n = n.wrapping_add_signed(delta);
+        let (word, bit) = (&mut self.limit_waiting[list / 64], 1u64 << (list % 64));
+        *word = if *n > 0 { *word | bit } else { *word & !bit };
     }
 
     /// The ranks of list `list`, ascending.
@@ -235,15 +241,15 @@ impl ReadyLists {
     /// The next step of the dispatch in priority order: its list and rank.
     #[inline]
     pub(super) fn next(&self) -> Option<(usize, u32)> {
-        let mut best: Option<(usize, u32)> = None;
+        // A list read to its end, or closed, is at END, after every rank.
+        let (mut list, mut rank) = (0, END);
         for &l in &self.active {
-            let l = l as usize;
-            let r = self.head[l];
-            if self.open[l] && r != END && best.is_none_or(|(_, b)| r < b) {
-                best = Some((l, r));
+            let r = self.head[l as usize];
+            if r < rank {
+                (list, rank) = (l as usize, r);
             }
         }
-        best
+        (rank != END).then_some((list, rank))
     }
 
     /// The step just returned by [`ReadyLists::next`] stays ready.
@@ -280,6 +286,7 @@ impl ReadyLists {
     #[inline]
     pub(super) fn close(&mut self, list: usize) {
         self.open[list] = false;
+        self.head[list] = END;
     }
 
     /// Ends the dispatch.

@@ -443,11 +443,14 @@ impl TrialState {
         if freed {
             self.ready.mark_limit_waiters();
         }
+        // Whether `s`'s work reaches a successor of another team only after a hand-off: it
+        // has a team and happened (a fallback whose risk did not fire hands nothing over).
+        let hands_off = chaos && model.steps[s].team != NONE && self.chaos.active[s];
         for &q in model.succs(s) {
             let q = q as usize;
             self.remaining[q] -= 1;
             if chaos {
-                self.arrive_with_handoff(model, s, q, now, seq);
+                self.arrive_with_handoff(model, s, hands_off, q, now, seq);
                 continue;
             }
             if self.remaining[q] == 0 {
@@ -771,10 +774,20 @@ impl TrialState {
     }
 
     /// Dependency `p` of step `q` finished at `now`: it reaches `q` after the hand-off delay
-    /// when another team did it, and `q` becomes ready once every dependency has arrived.
-    fn arrive_with_handoff(&mut self, model: &Model, p: usize, q: usize, now: f64, seq: &mut u32) {
+    /// when another team did it (`hands_off`: `p` had a team and happened), and `q` becomes
+    /// ready once every dependency has arrived.
+    #[inline]
+    fn arrive_with_handoff(
+        &mut self,
+        model: &Model,
+        p: usize,
+        hands_off: bool,
+        q: usize,
+        now: f64,
+        seq: &mut u32,
+    ) {
         let (tp, tq) = (model.steps[p].team, model.steps[q].team);
-        let crosses = tp != NONE && tq != NONE && tp != tq && self.chaos.active[p];
+        let crosses = hands_off && tq != NONE && tp != tq;
         let arrival = if crosses {
             now + self.chaos.handoff[q]
         } else {
