@@ -54,7 +54,7 @@ pub(super) struct BlockKeys {
     target_rank32: Vec<f32>,
     column: Vec<f64>,
     column_rank: Vec<f64>,
-    order: Vec<u32>,
+    order: Vec<u128>,
     arch: pulp::Arch,
 }
 
@@ -156,7 +156,7 @@ struct RankKeys<'a> {
     keys: &'a mut [f32],
     column: &'a mut Vec<f64>,
     column_rank: &'a mut [f64],
-    order: &'a mut Vec<u32>,
+    order: &'a mut Vec<u128>,
 }
 
 impl pulp::WithSimd for RankKeys<'_> {
