@@ -563,10 +563,16 @@ impl TrialState {
 
     /// Every step of `list` not looked at in this dispatch now waits for its team, which has
     /// no group left: only those that waited for a limit change their reason.
+    #[inline]
     fn block_unread_on_team(&mut self, model: &Model, list: usize, now: f64) {
-        if !self.ready.has_limit_waiters(list) {
-            return;
+        if self.ready.has_limit_waiters(list) {
+            self.block_limit_waiters_on_team(model, list, now);
         }
+    }
+
+    /// [`TrialState::block_unread_on_team`] of a list with steps waiting for a limit.
+    #[inline(never)]
+    fn block_limit_waiters_on_team(&mut self, model: &Model, list: usize, now: f64) {
         let mut from = 0;
         while let Some(r) = self.ready.unread_from(list, from) {
             let s = model.by_rank[r as usize] as usize;
