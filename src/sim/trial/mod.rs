@@ -414,7 +414,7 @@ impl TrialState {
     }
 
     /// Step `s` gives its groups back at `now`.
-    #[inline]
+    #[inline(always)]
     fn released(&mut self, model: &Model, s: usize, now: f64) {
         let crew = model.steps[s].crew;
         let t = self.groups.used[s] as usize;
@@ -504,7 +504,7 @@ impl TrialState {
 
     /// Step `s` is ready at `now`. Until the dispatcher looks at it, it counts as waiting for
     /// its team (if it has one): a list is not looked at while its team has no free group.
-    #[inline]
+    #[inline(always)]
     fn make_ready(&mut self, model: &Model, s: usize, now: f64, chaos: bool, seq: &mut u32) {
         // Conditioned on a log: a step that started waits for its logged start, one that has
         // not for the time of the forecast.
@@ -586,7 +586,7 @@ impl TrialState {
     /// The copy of step `s` to start now from list `list`: the step itself, or for a step
     /// several teams can do the first of its teams with the crew free; `None` when no team
     /// fits.
-    #[inline]
+    #[inline(always)]
     fn choose<'m>(
         &self,
         model: &'m Model,
@@ -819,6 +819,7 @@ impl TrialState {
     }
 
     /// Charges the time since the last look at blocked step `s` to what blocked it then.
+    #[inline(always)]
     fn charge_wait(&mut self, model: &Model, s: usize, now: f64) {
         let wait = now - self.blocked_since[s];
         match self.blocked_by[s] {
