@@ -214,6 +214,7 @@ impl ReadyLists {
 
     /// Starts a dispatch over the dirty lists, which are then clean. Between dispatches no
     /// list is open, so only the dirty ones are looked at.
+    #[inline]
     pub(super) fn begin(&mut self) {
         self.active.clear();
         for w in 0..self.dirty.len() {
@@ -259,7 +260,7 @@ impl ReadyLists {
     }
 
     /// The step just returned by [`ReadyLists::next`] started.
-    #[inline]
+    #[inline(always)]
     pub(super) fn take(&mut self, list: usize) {
         let r = self.head[list];
         self.bits[list * self.words + r as usize / 64] &= !(1 << (r % 64));

@@ -430,7 +430,7 @@ impl TrialState {
 
     /// Step `s` finishes at `now`: its limits are free, and its successors are one dependency
     /// nearer to ready.
-    #[inline]
+    #[inline(always)]
     fn finished_step(&mut self, model: &Model, s: usize, now: f64, chaos: bool, seq: &mut u32) {
         self.finished += 1;
         let mut freed = false;
@@ -443,16 +443,13 @@ impl TrialState {
         if freed {
             self.ready.mark_limit_waiters();
         }
-        // Whether `s`'s work reaches a successor of another team only after a hand-off: it
-        // has a team and happened (a fallback whose risk did not fire hands nothing over).
-        let hands_off = chaos && model.steps[s].team != NONE && self.chaos.active[s];
+        if chaos {
+            self.arrive_all_with_handoff(model, s, now, seq);
+            return;
+        }
         for &q in model.succs(s) {
             let q = q as usize;
             self.remaining[q] -= 1;
-            if chaos {
-                self.arrive_with_handoff(model, s, hands_off, q, now, seq);
-                continue;
-            }
             if self.remaining[q] == 0 {
                 self.ready_at[q] = now;
                 self.last_dep[q] = s as u32;
@@ -777,6 +774,20 @@ impl TrialState {
         self.heap
             .push(Event::new(finish, *seq, Kind::Finish, s as u32));
         *seq += 1;
+    }
+
+    /// Step `p` finished at `now`, with chaos: each successor is one dependency nearer to
+    /// ready, which it reaches after a hand-off delay when another team did `p`.
+    #[inline(never)]
+    fn arrive_all_with_handoff(&mut self, model: &Model, p: usize, now: f64, seq: &mut u32) {
+        // Whether `p`'s work reaches a successor of another team only after a hand-off: it
+        // has a team and happened (a fallback whose risk did not fire hands nothing over).
+        let hands_off = model.steps[p].team != NONE && self.chaos.active[p];
+        for &q in model.succs(p) {
+            let q = q as usize;
+            self.remaining[q] -= 1;
+            self.arrive_with_handoff(model, p, hands_off, q, now, seq);
+        }
     }
 
     /// Dependency `p` of step `q` finished at `now`: it reaches `q` after the hand-off delay
