@@ -746,7 +746,8 @@ fn options_side_by_side_draw_what_each_draws_alone() {
         seed: 7,
         threads: 2,
     };
-    let side_by_side = sim::run_outcomes_shared(&models, &config, &|_| {}).unwrap();
+    let together: Vec<&Model> = models.iter().collect();
+    let side_by_side = sim::run_outcomes_shared(&together, &config, &|_| {}).unwrap();
     for (model, (outcomes, times)) in models.iter().zip(&side_by_side) {
         let (alone, alone_times) =
             sim::run_outcomes_with_milestones(model, &config, &|_| {}).unwrap();

@@ -3,8 +3,8 @@
 //! the paired differences.
 //!
 //! A what-if run needs each trial's RTO and nothing else, so it runs the engine for outcomes
-//! alone ([`sim::run_outcomes`]), on as few of the base run's first trials as keep the P90
-//! interval within [`cost_tolerance`] ([`sized_whatif`]). Trial `i` of a what-if run draws
+//! alone ([`sim::run_outcomes_shared`], side by side), on as few of the base run's first trials as keep the P90
+//! interval within [`cost_tolerance`] ([`sized_whatifs`]). Trial `i` of a what-if run draws
 //! what trial `i` of the base run drew, except for what was removed.
 
 use crate::dist::Dist;
@@ -51,18 +51,21 @@ pub fn paired_costs(
     config: &RunConfig,
 ) -> Result<(Cost, Vec<Cost>), rayon::ThreadPoolBuildError> {
     let model = Model::compile(without, scenario, policy);
+    let mut costs = whatif_costs(base, base_times, &[model], config)?;
+    Ok(costs.pop().expect("one what-if, one cost"))
+}
+
+/// [`paired_costs`] of each of `models` (compiled what-ifs of the base run's plan), run side by
+/// side ([`sized_whatifs`]): the same costs as one at a time.
+fn whatif_costs(
+    base: &[Outcome],
+    base_times: Option<&MilestoneTimes>,
+    models: &[Model],
+    config: &RunConfig,
+) -> Result<Vec<(Cost, Vec<Cost>)>, rayon::ThreadPoolBuildError> {
     let base_rtos: Vec<f64> = base.iter().map(|o| o.rto).collect();
     let milestones = base_times.filter(|t| t.count > 0);
-    sized_whatif(base.len() as u64, |trials| {
-        let run = RunConfig { trials, ..*config };
-        let (outcomes, times) = if milestones.is_some() {
-            sim::run_outcomes_with_milestones(&model, &run, &|_| {})?
-        } else {
-            (
-                sim::run_outcomes(&model, &run, &|_| {})?,
-                MilestoneTimes::default(),
-            )
-        };
+    let judge = |_: usize, trials: u64, outcomes: Vec<Outcome>, times: MilestoneTimes| {
         let other: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
         let compared = &base_rtos[..trials as usize];
         let compared_sorted = sorted(compared);
@@ -83,28 +86,64 @@ pub fn paired_costs(
             });
             (cost, per_milestone)
         };
-        Ok((finish, needed))
-    })
-    .map(|finish| finish())
+        (finish, needed)
+    };
+    let finished = sized_whatifs(base.len() as u64, models, config, judge)?;
+    Ok(finished.into_iter().map(|finish| finish()).collect())
 }
 
-/// Runs a what-if on the first `trials` trials of a base run of `all`: first on
-/// [`WHATIF_TRIALS`], then again on more while `run` says (its second value) that it needs more
-/// trials than it had, at least twice as many each time, up to all of them. Trial `i` of every
-/// attempt is the same trial, so the answer depends only on the base run and the what-if.
-pub(crate) fn sized_whatif<T, E>(
-    all: u64,
-    mut run: impl FnMut(u64) -> Result<(T, u64), E>,
-) -> Result<T, E> {
-    let mut trials = WHATIF_TRIALS.min(all);
-    loop {
-        let (value, needed) = run(trials)?;
-        if trials == all || needed <= trials {
-            return Ok(value);
-        }
-        let blocks = needed.max(2 * trials).div_ceil(sim::BLOCK as u64);
-        trials = (blocks * sim::BLOCK as u64).min(all);
+/// The trials a what-if of a base run of `all` trials runs on next after a run on `trials` that
+/// says it needs `needed`: `None` when that run is its answer (it had enough, or all of them),
+/// else at least twice as many, in whole blocks of the engine's, up to all.
+fn more_trials(all: u64, trials: u64, needed: u64) -> Option<u64> {
+    if trials == all || needed <= trials {
+        return None;
     }
+    let blocks = needed.max(2 * trials).div_ceil(sim::BLOCK as u64);
+    Some((blocks * sim::BLOCK as u64).min(all))
+}
+
+/// Runs each of `models`, what-ifs of a base run of `all` trials, on as many of the base run's
+/// first trials as it needs: first on [`WHATIF_TRIALS`], then on more ([`more_trials`]) while
+/// `judge(index, trials, outcomes, milestone times)` says (its second value) it needs more than
+/// it had. Trial `i` of every attempt is the base run's trial `i`, so each answer depends only
+/// on the base run and the what-if. The what-ifs that run on the same number of trials in a round run side by
+/// side ([`sim::run_outcomes_shared`]), so each trial's draws are made once for all of them;
+/// each one's runs, and so its answer, are those it would have alone.
+pub(crate) fn sized_whatifs<T>(
+    all: u64,
+    models: &[Model],
+    config: &RunConfig,
+    mut judge: impl FnMut(usize, u64, Vec<Outcome>, MilestoneTimes) -> (T, u64),
+) -> Result<Vec<T>, rayon::ThreadPoolBuildError> {
+    let mut trials = vec![WHATIF_TRIALS.min(all); models.len()];
+    let mut answers: Vec<Option<T>> = models.iter().map(|_| None).collect();
+    loop {
+        let open = |i: &usize| answers[*i].is_none();
+        let Some(round) = (0..models.len()).filter(open).map(|i| trials[i]).min() else {
+            break;
+        };
+        let group: Vec<usize> = (0..models.len())
+            .filter(|i| open(i) && trials[*i] == round)
+            .collect();
+        let together: Vec<&Model> = group.iter().map(|&i| &models[i]).collect();
+        let run = RunConfig {
+            trials: round,
+            ..*config
+        };
+        let runs = sim::run_outcomes_shared(&together, &run, &|_| {})?;
+        for (&i, (outcomes, times)) in group.iter().zip(runs) {
+            let (value, needed) = judge(i, round, outcomes, times);
+            match more_trials(all, round, needed) {
+                None => answers[i] = Some(value),
+                Some(more) => trials[i] = more,
+            }
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .map(|a| a.expect("every what-if is answered"))
+        .collect())
 }
 
 /// The trials a what-if needs for its P90 interval, `half_width` wide each side on `trials`
@@ -165,15 +204,13 @@ pub fn chaos_costs_with_milestones(
     let mut stats = ChaosStats::default();
     let mut per_milestone: Vec<Vec<MilestoneCost>> = vec![Vec::new(); base_times.count];
     let trials = base.len().max(1) as f64;
-    for item in ChaosItem::all(plan) {
-        let (cost, costs) = paired_costs(
-            base,
-            Some(base_times),
-            &plan.without(&item),
-            scenario,
-            policy,
-            config,
-        )?;
+    let items = ChaosItem::all(plan);
+    let models: Vec<Model> = items
+        .iter()
+        .map(|item| Model::compile(&plan.without(item), scenario, policy))
+        .collect();
+    let costs = whatif_costs(base, Some(base_times), &models, config)?;
+    for (item, (cost, costs)) in items.into_iter().zip(costs) {
         for (list, cost) in per_milestone.iter_mut().zip(costs) {
             list.push(MilestoneCost {
                 item: item.label(),
@@ -223,6 +260,8 @@ pub fn p90_drivers(
     let mut out = Vec::new();
     let mut steps: Vec<&(String, f64)> = critical.iter().collect();
     steps.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut ids = Vec::new();
+    let mut models = Vec::new();
     for (id, _) in steps.into_iter().take(DRIVER_STEPS) {
         let Some(i) = plan.steps.iter().position(|s| &s.id == id) else {
             continue;
@@ -231,7 +270,11 @@ pub fn p90_drivers(
         // Its fast case: the 5th percentile (a lognormal's minimum, 0, would flatter it).
         fast.steps[i].duration = Dist::Fixed(plan.steps[i].duration.quantile(0.05));
         fast.steps[i].retry = None;
-        let cost = paired_cost(base, &fast, scenario, policy, config)?;
+        ids.push(id);
+        models.push(Model::compile(&fast, scenario, policy));
+    }
+    let costs = whatif_costs(base, None, &models, config)?;
+    for (id, (cost, _)) in ids.into_iter().zip(costs) {
         out.push(P90Driver {
             driver: Driver::Step(id.clone()),
             p90_seconds: cost.cost_p90_seconds,
@@ -314,22 +357,23 @@ mod tests {
         assert_eq!(trials_for_tolerance(2_048, 120.0, 600.0), 2_048);
         assert_eq!(trials_for_tolerance(2_048, f64::NAN, p90), 2_048);
 
-        let mut asked = Vec::new();
-        let answer: Result<u64, ()> = sized_whatif(100_000, |trials| {
-            asked.push(trials);
-            // Needs 9,831 the first time, then is content.
-            Ok((trials, if trials < 9_831 { 9_831 } else { trials }))
-        });
-        // Rounded up to whole blocks of the engine's.
-        assert_eq!(answer, Ok(9_984));
-        assert_eq!(asked, [WHATIF_TRIALS, 9_984]);
-
+        // The trial counts a what-if runs on, given what each run says it needs.
+        let asked = |all: u64, need: &dyn Fn(u64) -> u64| {
+            let mut asked = vec![WHATIF_TRIALS.min(all)];
+            while let Some(more) =
+                more_trials(all, asked[asked.len() - 1], need(*asked.last().unwrap()))
+            {
+                asked.push(more);
+            }
+            asked
+        };
+        // Needs 9,831 the first time, then is content: rounded up to whole blocks of the
+        // engine's.
+        let content = |t: u64| if t < 9_831 { 9_831 } else { t };
+        assert_eq!(asked(100_000, &content), [WHATIF_TRIALS, 9_984]);
         // Never more than the base run had; a small need still doubles.
-        let mut asked = Vec::new();
-        let _ = sized_whatif::<(), ()>(5_000, |trials| {
-            asked.push(trials);
-            Ok(((), trials + 1))
-        });
-        assert_eq!(asked, [WHATIF_TRIALS, 4_096, 5_000]);
+        assert_eq!(asked(5_000, &|t| t + 1), [WHATIF_TRIALS, 4_096, 5_000]);
+        // A base run smaller than the first what-if: one run on all of it.
+        assert_eq!(asked(1_000, &|t| t + 1), [1_000]);
     }
 }

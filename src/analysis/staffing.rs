@@ -4,15 +4,15 @@
 //!
 //! For each team that a step of the scenario can use, the plan is run again with one more
 //! group of that team on as few of the base run's first trials as keep the P90 saving's
-//! interval within [`super::cost_tolerance`] ([`sized_whatif`]), as for chaos costs, and on
+//! interval within [`super::cost_tolerance`] ([`sized_whatifs`], side by side), as for chaos costs, and on
 //! [`UNDECIDED_TRIALS`] when that is not enough to call the saving material or negligible:
 //! trial `i` of the what-if run draws what trial `i` of the base run drew,
 //! so the difference is the extra group's alone. The savings at P50 and P90 and the change in
 //! P(meet) carry 95% intervals from the paired trials ([`Saving`]).
 
-use super::costs::{sized_whatif, trials_for_tolerance};
+use super::costs::{sized_whatifs, trials_for_tolerance};
 use crate::plan::{Plan, Scenario};
-use crate::sim::{self, Model, Outcome, RunConfig};
+use crate::sim::{Model, Outcome, RunConfig};
 use crate::stats::paired::Saving;
 use crate::stats::sorted;
 
@@ -39,31 +39,32 @@ pub fn one_more_group(
             .chain(&model.alt_steps)
             .any(|s| s.team == t as u32)
     };
-    (0..plan.teams.len())
-        .map(|t| {
-            if !used(t) || all == 0 {
-                return Ok(None);
-            }
+    let teams: Vec<usize> = (0..plan.teams.len())
+        .filter(|&t| used(t) && all > 0)
+        .collect();
+    let models: Vec<Model> = teams
+        .iter()
+        .map(|&t| {
             let mut more = plan.clone();
             more.teams[t].groups += 1;
-            let other = Model::compile(&more, scenario, model.policy);
-            sized_whatif(all, |trials| {
-                let run = RunConfig { trials, ..*config };
-                let rtos: Vec<f64> = sim::run_outcomes(&other, &run, &|_| {})?
-                    .iter()
-                    .map(|o| o.rto)
-                    .collect();
-                let compared = &base_rtos[..trials as usize];
-                let saving = Saving::of(compared, &rtos, plan.rto_target, None);
-                let i = saving.p90_seconds;
-                let p90 = crate::stats::percentile(&sorted(compared), 0.9);
-                let mut needed = trials_for_tolerance(trials, (i.high - i.low) / 2.0, p90);
-                if !saving.material && !saving.negligible {
-                    needed = needed.max(UNDECIDED_TRIALS);
-                }
-                Ok((saving, needed))
-            })
-            .map(Some)
+            Model::compile(&more, scenario, model.policy)
         })
-        .collect()
+        .collect();
+    let savings = sized_whatifs(all, &models, config, |_, trials, outcomes, _| {
+        let rtos: Vec<f64> = outcomes.iter().map(|o| o.rto).collect();
+        let compared = &base_rtos[..trials as usize];
+        let saving = Saving::of(compared, &rtos, plan.rto_target, None);
+        let i = saving.p90_seconds;
+        let p90 = crate::stats::percentile(&sorted(compared), 0.9);
+        let mut needed = trials_for_tolerance(trials, (i.high - i.low) / 2.0, p90);
+        if !saving.material && !saving.negligible {
+            needed = needed.max(UNDECIDED_TRIALS);
+        }
+        (saving, needed)
+    })?;
+    let mut out = vec![None; plan.teams.len()];
+    for (t, saving) in teams.into_iter().zip(savings) {
+        out[t] = Some(saving);
+    }
+    Ok(out)
 }

@@ -107,7 +107,7 @@ impl Sampler for SharingSampler<'_> {
 /// model's outcomes and milestone times, equal to those [`super::run_outcomes_with_milestones`]
 /// gives for the model alone. `progress` is called with the trials finished, across models.
 pub fn run_outcomes_shared(
-    models: &[Model],
+    models: &[&Model],
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(Vec<Outcome>, MilestoneTimes)>, rayon::ThreadPoolBuildError> {
@@ -125,6 +125,7 @@ pub fn run_outcomes_shared(
         return Ok(runs);
     };
     let sharing: Vec<Sharing> = models.iter().map(|m| Sharing::of(m, first)).collect();
+    let first: &Model = first;
     let plan_steps = first
         .steps
         .iter()
@@ -152,7 +153,10 @@ pub fn run_outcomes_shared(
     }
     let make = || {
         (
-            models.iter().map(TrialState::new).collect::<Vec<_>>(),
+            models
+                .iter()
+                .map(|m| TrialState::new(m))
+                .collect::<Vec<_>>(),
             TrialDraws {
                 timing: vec![None; first.len()],
                 chaos: ChaosDraws::default(),

@@ -114,7 +114,8 @@ pub fn sweep_for(
     // trial states within about [`SIDE_BY_SIDE_STEPS`] steps.
     let at_once = (SIDE_BY_SIDE_STEPS / models.first().map_or(1, |m| m.len().max(1))).max(1);
     for models in models.chunks(at_once) {
-        let runs = sim::run_outcomes_shared(models, &config.run, progress)?;
+        let together: Vec<&Model> = models.iter().collect();
+        let runs = sim::run_outcomes_shared(&together, &config.run, progress)?;
         for (model, (outcomes, times)) in models.iter().zip(runs) {
             let det = sim::deterministic(model);
             // An option needs each trial's RTO (or milestone time) alone.
