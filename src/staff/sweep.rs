@@ -1,4 +1,4 @@
-//! Running a sweep: each option's copy of the plan compiled and simulated in turn.
+//! Running a sweep: each option's copy of the plan compiled, the copies run side by side.
 //!
 //! Options run side by side on the full thread pool, with the same seed: every step draws from
 //! its own stream keyed by (seed, trial, step), so all options see the same durations (common
@@ -81,7 +81,8 @@ impl OptionStats {
     }
 }
 
-/// Simulates every option in turn. `progress` is called with trials finished, across options.
+/// Simulates every option, side by side. `progress` is called with trials finished, across
+/// options.
 pub fn sweep(
     plan: &Plan,
     scenario: &Scenario,
