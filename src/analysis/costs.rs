@@ -3,9 +3,10 @@
 //! the paired differences.
 //!
 //! A what-if run needs each trial's RTO and nothing else, so it runs the engine for outcomes
-//! alone ([`sim::run_outcomes_shared`], side by side), on as few of the base run's first trials as keep the P90
-//! interval within [`cost_tolerance`] ([`sized_whatifs`]). Trial `i` of a what-if run draws
-//! what trial `i` of the base run drew, except for what was removed.
+//! alone (the what-ifs of a run side by side, [`sim::run_outcomes_shared`]), on as few of the
+//! base run's first trials as keep the P90 interval within [`cost_tolerance`]
+//! ([`sized_whatifs`]). Trial `i` of a what-if run draws what trial `i` of the base run drew,
+//! except for what was removed.
 
 use crate::dist::Dist;
 use crate::plan::{ChaosItem, Plan, Scenario};
@@ -107,9 +108,9 @@ fn more_trials(all: u64, trials: u64, needed: u64) -> Option<u64> {
 /// first trials as it needs: first on [`WHATIF_TRIALS`], then on more ([`more_trials`]) while
 /// `judge(index, trials, outcomes, milestone times)` says (its second value) it needs more than
 /// it had. Trial `i` of every attempt is the base run's trial `i`, so each answer depends only
-/// on the base run and the what-if. The what-ifs that run on the same number of trials in a round run side by
-/// side ([`sim::run_outcomes_shared`]), so each trial's draws are made once for all of them;
-/// each one's runs, and so its answer, are those it would have alone.
+/// on the base run and the what-if. The what-ifs that run on the same number of trials in a
+/// round run side by side ([`sim::run_outcomes_shared`]), so each trial's draws are made once
+/// for all of them; each one's runs, and so its answer, are those it would have alone.
 pub(crate) fn sized_whatifs<T>(
     all: u64,
     models: &[Model],

@@ -4,10 +4,10 @@
 //!
 //! For each team that a step of the scenario can use, the plan is run again with one more
 //! group of that team on as few of the base run's first trials as keep the P90 saving's
-//! interval within [`super::cost_tolerance`] ([`sized_whatifs`], side by side), as for chaos costs, and on
-//! [`UNDECIDED_TRIALS`] when that is not enough to call the saving material or negligible:
-//! trial `i` of the what-if run draws what trial `i` of the base run drew,
-//! so the difference is the extra group's alone. The savings at P50 and P90 and the change in
+//! interval within [`super::cost_tolerance`] ([`sized_whatifs`], the teams side by side), as
+//! for chaos costs, and on [`UNDECIDED_TRIALS`] when that is not enough to call the saving
+//! material or negligible: trial `i` of the what-if run draws what trial `i` of the base run
+//! drew, so the difference is the extra group's alone. The savings at P50 and P90 and the change in
 //! P(meet) carry 95% intervals from the paired trials ([`Saving`]).
 
 use super::costs::{sized_whatifs, trials_for_tolerance};

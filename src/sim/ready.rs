@@ -34,9 +34,8 @@ pub(super) struct ReadyLists {
     limit_blocked: Vec<u32>,
     /// The lists with a step in `limit_blocked`, as bits like `dirty`'s.
     limit_waiting: Vec<u64>,
-    /// In the current dispatch: whether each list takes part, and the rank it is at (the
-    /// next step of the list to look at, [`END`] when none is left).
-    open: Vec<bool>,
+    /// In the current dispatch: the rank each list is at (the next step of the list to look
+    /// at, [`END`] when none is left or the list was closed).
     head: Vec<u32>,
     /// The lists open in the current dispatch, ascending (usually one or two of them).
     active: Vec<u32>,
@@ -69,7 +68,6 @@ impl ReadyLists {
             dirty: vec![0; lists.div_ceil(64)],
             limit_blocked: vec![0; lists],
             limit_waiting: vec![0; lists.div_ceil(64)],
-            open: vec![false; lists],
             head: vec![END; lists],
             active: Vec::with_capacity(lists),
         }
@@ -88,7 +86,6 @@ impl ReadyLists {
         self.dirty.fill(0);
         self.limit_blocked.fill(0);
         self.limit_waiting.fill(0);
-        self.open.fill(false);
         self.active.clear();
     }
 
@@ -122,7 +119,10 @@ impl ReadyLists {
     /// Step of rank `rank` is ready, in list `list` (never during a dispatch).
     #[inline]
     pub(super) fn insert(&mut self, list: usize, rank: u32) {
-        debug_assert!(!self.open[list], "steps become ready between dispatches");
+        debug_assert!(
+            !self.active.contains(&(list as u32)),
+            "steps become ready between dispatches"
+        );
         let w = rank / 64;
         self.bits[list * self.words + w as usize] |= 1 << (rank % 64);
         self.low[list] = self.low[list].min(w);
@@ -212,8 +212,7 @@ impl ReadyLists {
         })
     }
 
-    /// Starts a dispatch over the dirty lists, which are then clean. Between dispatches no
-    /// list is open, so only the dirty ones are looked at.
+    /// Starts a dispatch over the dirty lists, which are then clean: only those are looked at.
     #[inline]
     pub(super) fn begin(&mut self) {
         self.active.clear();
@@ -221,7 +220,6 @@ impl ReadyLists {
             let mut word = std::mem::take(&mut self.dirty[w]);
             while let Some(l) = next_list(&mut word, w) {
                 if self.count[l] > 0 {
-                    self.open[l] = true;
                     let head = self.first_from(l, 0);
                     self.head[l] = head;
                     self.low[l] = head / 64;
@@ -235,7 +233,6 @@ impl ReadyLists {
     /// not yet looked at (see [`ReadyLists::unread`]).
     pub(super) fn settle(&mut self, list: usize) {
         self.set_dirty(list, false);
-        self.open[list] = false;
         self.head[list] = 0;
     }
 
@@ -286,15 +283,11 @@ impl ReadyLists {
     /// Ends list `list`'s part in the dispatch: the steps not looked at stay ready.
     #[inline]
     pub(super) fn close(&mut self, list: usize) {
-        self.open[list] = false;
         self.head[list] = END;
     }
 
     /// Ends the dispatch.
     pub(super) fn end(&mut self) {
-        for &l in &self.active {
-            self.open[l as usize] = false;
-        }
         self.active.clear();
     }
 }

@@ -8,10 +8,11 @@
 use std::sync::{Mutex, PoisonError};
 
 use super::batch::{LANES, TrialBatch};
+use super::chaos::ChaosDraws;
 use super::cruciality::{BlockKeys, TILE, key_cell};
 use super::milestones::MilestoneTimes;
 use super::model::{Model, NONE};
-use super::sampler::{MeanSampler, MedianSampler, RandomSampler};
+use super::sampler::{MeanSampler, MedianSampler, RandomSampler, Sampler};
 use super::trial::{StepResult, TrialState};
 use crate::stats::histogram::{LogHistogram, bucket_index};
 use crate::stats::rankcorr::{PairSums, RtoSums};
@@ -331,15 +332,7 @@ impl Worker {
 
     /// Runs one trial for its outcome alone.
     fn trial_outcome(&mut self, model: &Model, mut sampler: RandomSampler) -> Outcome {
-        let mut failures = 0;
-        let rto = self
-            .state
-            .run_observed(model, &mut sampler, |_, step| failures += step.failures);
-        Outcome {
-            rto,
-            failures,
-            last: self.state.last,
-        }
+        outcome_of(&mut self.state, model, &mut sampler, None)
     }
 
     /// Runs trials `i..i + LANES` of the block side by side for their outcomes alone.
@@ -575,6 +568,24 @@ fn run_collecting(
         milestones,
         accum,
     })
+}
+
+/// Runs one trial of `model` in `state` for its outcome alone, with the chaos draws `shared`
+/// gives when given (see [`TrialState::run_sharing`]).
+#[inline]
+pub(super) fn outcome_of<S: Sampler>(
+    state: &mut TrialState,
+    model: &Model,
+    sampler: &mut S,
+    shared: Option<&ChaosDraws>,
+) -> Outcome {
+    let mut failures = 0;
+    let rto = state.run_sharing(model, sampler, shared, |_, step| failures += step.failures);
+    Outcome {
+        rto,
+        failures,
+        last: state.last,
+    }
 }
 
 /// Hands the `items` to `threads` threads (0: the shared pool, one per core) one at a time,

@@ -16,7 +16,7 @@ use rand_xoshiro::SplitMix64;
 use super::chaos::ChaosDraws;
 use super::milestones::MilestoneTimes;
 use super::model::{CStep, Model, NONE, PlainLogNormal};
-use super::runner::{BLOCK, Outcome, RunConfig, on_threads};
+use super::runner::{BLOCK, Outcome, RunConfig, on_threads, outcome_of};
 use super::sampler::{RandomSampler, Sampler, StepTiming};
 use super::trial::TrialState;
 
@@ -111,6 +111,26 @@ pub fn run_outcomes_shared(
     config: &RunConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(Vec<Outcome>, MilestoneTimes)>, rayon::ThreadPoolBuildError> {
+    // As many models at a time as keep a thread's trial states within about
+    // SIDE_BY_SIDE_STEPS steps; the next few then draw again.
+    let at_once = (SIDE_BY_SIDE_STEPS / models.first().map_or(1, |m| m.len().max(1))).max(1);
+    let mut runs = Vec::with_capacity(models.len());
+    for chunk in models.chunks(at_once) {
+        runs.extend(run_together(chunk, config, progress)?);
+    }
+    Ok(runs)
+}
+
+/// About how many steps' trial state one thread keeps, summed over the models it runs side by
+/// side: some tens of megabytes.
+const SIDE_BY_SIDE_STEPS: usize = 1 << 18;
+
+/// [`run_outcomes_shared`] of models few enough to run all together.
+fn run_together(
+    models: &[&Model],
+    config: &RunConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<(Vec<Outcome>, MilestoneTimes)>, rayon::ThreadPoolBuildError> {
     let trials = config.trials as usize;
     let mut runs: Vec<(Vec<Outcome>, MilestoneTimes)> = models
         .iter()
@@ -193,15 +213,7 @@ pub fn run_outcomes_shared(
                         compiled_of: &compiled_of,
                     };
                     let shared = share.chaos.then_some(&draws.chaos);
-                    let mut failures = 0;
-                    let rto = state.run_sharing(model, &mut sampler, shared, |_, step| {
-                        failures += step.failures;
-                    });
-                    outcomes[i] = Outcome {
-                        rto,
-                        failures,
-                        last: state.last,
-                    };
+                    outcomes[i] = outcome_of(state, model, &mut sampler, shared);
                     let m = model.milestones.len();
                     for (k, mark) in marks[i * m..(i + 1) * m].iter_mut().enumerate() {
                         *mark = model.milestones.reached(k, |s| state.finish[s]).0;

@@ -109,15 +109,13 @@ pub fn sweep_for(
         .iter()
         .map(|option| Model::compile(&grid.apply(plan, option), scenario, config.policy))
         .collect();
-    let mut out = Vec::with_capacity(models.len());
-    // The options run side by side, a few at a time, so that each trial's draws are made once
-    // for all of them (see [`sim::run_outcomes_shared`]); as many at a time as keep a thread's
-    // trial states within about [`SIDE_BY_SIDE_STEPS`] steps.
-    let at_once = (SIDE_BY_SIDE_STEPS / models.first().map_or(1, |m| m.len().max(1))).max(1);
-    for models in models.chunks(at_once) {
-        let together: Vec<&Model> = models.iter().collect();
-        let runs = sim::run_outcomes_shared(&together, &config.run, progress)?;
-        for (model, (outcomes, times)) in models.iter().zip(runs) {
+    // The options run side by side, so that each trial's draws are made once for all of them.
+    let together: Vec<&Model> = models.iter().collect();
+    let runs = sim::run_outcomes_shared(&together, &config.run, progress)?;
+    Ok(models
+        .iter()
+        .zip(runs)
+        .map(|(model, (outcomes, times))| {
             let det = sim::deterministic(model);
             // An option needs each trial's RTO (or milestone time) alone.
             let (rtos, det): (Vec<f64>, f64) = match milestone {
@@ -127,18 +125,13 @@ pub fn sweep_for(
                     (times.of(k).collect(), at)
                 }
             };
-            out.push(OptionRun {
+            OptionRun {
                 stats: OptionStats::from_rtos(rtos.clone(), config.target, det),
                 rtos,
-            });
-        }
-    }
-    Ok(out)
+            }
+        })
+        .collect())
 }
-
-/// About how many steps' trial state one thread of a sweep keeps, summed over the options it
-/// runs side by side: some tens of megabytes.
-const SIDE_BY_SIDE_STEPS: usize = 1 << 18;
 
 #[cfg(test)]
 mod tests {
